@@ -1,0 +1,75 @@
+# One entry point for every task. `make run` and `make test` work on a fresh clone.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+PORT ?= 8000
+DATA_DIR ?= ../shared/datasets
+DATASET ?= mnist
+ARCH ?= unet
+EPOCHS ?= 40
+NOISE ?= gaussian:0.5
+MODEL ?= models/$(DATASET)/1
+export PYTHONUNBUFFERED := 1
+
+.PHONY: install install-python install-frontend frontend train evaluate test test-python test-frontend \
+        test-e2e lint serve dev run bench up down clean
+
+install: install-python install-frontend ## Python venv + npm packages
+
+install-python: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev,baselines]"
+	touch $@
+
+install-frontend: frontend/node_modules/.installed
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend: install-frontend ## Build the SPA into frontend/dist
+	cd frontend && npm run build
+
+train: install-python ## Train and export a model: make train DATASET=mnist ARCH=unet EPOCHS=40
+	$(PY) -m denoiser.train --dataset $(DATASET) --data-dir $(DATA_DIR) --arch $(ARCH) --epochs $(EPOCHS)
+
+evaluate: install-python ## Evaluate a model against baselines and write its report
+	$(PY) -m denoiser.evaluate --model $(MODEL) --dataset $(DATASET) --data-dir $(DATA_DIR) --noise $(NOISE)
+
+test: install frontend test-python test-frontend test-e2e ## Everything CI runs
+
+test-python: install-python
+	$(BIN)/pytest
+
+test-frontend: install-frontend
+	cd frontend && npm test
+
+test-e2e: install frontend
+	cd frontend && npm run e2e
+
+lint: install ## ruff + TypeScript type check + hadolint
+	$(BIN)/ruff check .
+	cd frontend && npm run lint
+	$(BIN)/hadolint Dockerfile
+
+serve: install-python ## gunicorn serving the API (and the built SPA) on $PORT
+	PORT=$(PORT) $(BIN)/gunicorn -c backend/gunicorn.conf.py 'denoiser.api.wsgi:app'
+
+dev: install-python ## Flask debug server (development only)
+	$(BIN)/flask --app 'denoiser.api:create_app' run --debug --port $(PORT)
+
+run: install frontend serve ## Set up everything and serve UI + API on http://localhost:$(PORT)
+
+bench: install-python ## Latency: gunicorn vs in-process signature vs naive model.predict
+	$(PY) -m denoiser.bench
+
+up: ## docker compose up (web on :8080, api on :8000)
+	docker compose up -d --build
+
+down:
+	docker compose down
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist
