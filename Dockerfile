@@ -1,0 +1,93 @@
+# syntax=docker/dockerfile:1
+#
+# Multi-stage build for the digit-image denoiser.
+#
+#   docker build --target api -t denoiser-api .   # gunicorn: API (+ the SPA) on :8000
+#   docker build --target web -t denoiser-web .   # nginx: the SPA, proxying the API routes to $API_UPSTREAM
+#
+# docker-compose.yml builds both; docs/deployment.md explains the knobs.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+ARG PYTHON_IMAGE=python:3.11-slim
+ARG NGINX_IMAGE=nginx:1.27-alpine
+
+# ---------------------------------------------------------------------------------------------------------
+# frontend: build the React SPA (frontend/dist).
+FROM ${NODE_IMAGE} AS frontend
+WORKDIR /src/frontend
+# Lock file first, so the npm layer is rebuilt only when the dependencies change.
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY frontend/ ./
+RUN npm run build
+
+# ---------------------------------------------------------------------------------------------------------
+# python-deps: a virtual environment with the runtime dependencies listed in pyproject.toml
+# (tensorflow-cpu, flask, gunicorn, ...). Kept apart from the source so that editing code does not
+# reinstall TensorFlow.
+FROM ${PYTHON_IMAGE} AS python-deps
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+WORKDIR /build
+COPY pyproject.toml ./
+# The dependency list is read from pyproject.toml itself (tomllib), so there is one source of truth.
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > requirements.txt \
+    && pip install --no-cache-dir -r requirements.txt
+# The package itself (non-editable, no dependencies: they are all above).
+# (README.m[d]: copied when present; the glob keeps a missing README from failing the build.)
+COPY pyproject.toml README.m[d] ./
+COPY backend/ backend/
+RUN pip install --no-cache-dir --no-deps .
+
+# ---------------------------------------------------------------------------------------------------------
+# api: gunicorn serving the Flask API and the built SPA on $PORT (8000).
+FROM ${PYTHON_IMAGE} AS api
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    HOME=/home/app \
+    MPLCONFIGDIR=/tmp/matplotlib \
+    TF_CPP_MIN_LOG_LEVEL=2 \
+    PORT=8000 \
+    WEB_CONCURRENCY=2 \
+    GUNICORN_THREADS=2 \
+    DENOISER_MODEL_DIR=/app/models \
+    DENOISER_STATIC_DIR=/app/frontend/dist \
+    DENOISER_CORS_ORIGINS=""
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app
+WORKDIR /app
+COPY --from=python-deps /opt/venv /opt/venv
+# gunicorn's config is read from the source tree (backend/gunicorn.conf.py), as in `make serve`.
+COPY backend/ backend/
+COPY --from=frontend /src/frontend/dist frontend/dist/
+# The committed models are baked in; mount ./models over /app/models (read-only) to serve others.
+COPY models/ models/
+# Numeric, so that Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
+USER 10001:10001
+EXPOSE 8000
+# python:slim has no curl: probe /readyz (200 once the models are loaded and warmed) with the stdlib.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/readyz' % os.environ.get('PORT', '8000'), timeout=4)"]
+CMD ["gunicorn", "-c", "backend/gunicorn.conf.py", "denoiser.api.wsgi:app"]
+
+# ---------------------------------------------------------------------------------------------------------
+# web: nginx serving the SPA and proxying the API routes to the api service.
+# deploy/nginx/default.conf.template is rendered by the image's own entrypoint
+# (/etc/nginx/templates/*.template -> /etc/nginx/conf.d/*, envsubst of the variables defined below).
+FROM ${NGINX_IMAGE} AS web
+ENV NGINX_PORT=80 \
+    API_UPSTREAM=api:8000 \
+    NGINX_ROOT=/usr/share/nginx/html \
+    CLIENT_MAX_BODY_SIZE=12m \
+    PROXY_READ_TIMEOUT=60s
+COPY deploy/nginx/default.conf.template /etc/nginx/templates/default.conf.template
+COPY --from=frontend /src/frontend/dist /usr/share/nginx/html/
+EXPOSE 80
+# busybox wget ships with alpine; the SPA's index.html proves nginx itself is up.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["sh", "-c", "wget -q -O /dev/null http://127.0.0.1:${NGINX_PORT}/ || exit 1"]
