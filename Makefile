@@ -1,6 +1,7 @@
 # One entry point for every task. `make run` and `make test` work on a fresh clone.
 SHELL := /bin/bash
 VENV ?= .venv
+PYTHON ?= python3
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 PORT ?= 8000
@@ -18,14 +19,20 @@ export PYTHONUNBUFFERED := 1
 install: install-python install-frontend ## Python venv + npm packages
 
 install-python: $(VENV)/.installed
+# The stamp is touched last, so a failed or interrupted install is simply retried. A venv without a
+# working pip (made where ensurepip was missing) is thrown away and made again.
 $(VENV)/.installed: pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null \
+	  || { echo "error: need Python >= 3.10 as '$(PYTHON)' (try: make run PYTHON=python3.11)" >&2; exit 1; }
+	@$(PY) -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); } \
+	  || { echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu: apt-get install python3-venv" >&2; exit 1; }
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[dev,baselines]"
 	touch $@
 
 install-frontend: frontend/node_modules/.installed
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found; install Node.js >= 20.19 (with npm)" >&2; exit 1; }
 	cd frontend && npm ci --no-audit --no-fund
 	touch $@
 
@@ -60,16 +67,22 @@ serve: install-python ## gunicorn serving the API (and the built SPA) on $PORT
 dev: install-python ## Flask debug server (development only)
 	$(BIN)/flask --app 'denoiser.api:create_app' run --debug --port $(PORT)
 
-run: install frontend serve ## Set up everything and serve UI + API on http://localhost:$(PORT)
+run: install frontend ## Set up everything and serve UI + API on http://localhost:$(PORT)
+	@ls models/*/*/saved_model.pb >/dev/null 2>&1 \
+	  || { echo "error: no model under models/<name>/<version>/; train one: make train" >&2; exit 1; }
+	@$(MAKE) --no-print-directory serve
 
 bench: install-python ## Latency: gunicorn vs in-process signature vs naive model.predict
 	$(PY) -m denoiser.bench
 
-up: ## docker compose up (web on :8080, api on :8000)
-	docker compose up -d --build
+# `docker compose` (v2 plugin), or the standalone `docker-compose` where the plugin is missing.
+COMPOSE ?= $(shell docker compose version >/dev/null 2>&1 && echo 'docker compose' || echo docker-compose)
 
-down:
-	docker compose down
+up: ## docker compose up (web on :8080, api on :8000); see docs/deployment.md
+	$(COMPOSE) up -d --build
+
+down: ## docker compose down
+	$(COMPOSE) down
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist
