@@ -57,6 +57,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     GUNICORN_THREADS=2 \
     DENOISER_MODEL_DIR=/app/models \
     DENOISER_STATIC_DIR=/app/frontend/dist \
+    DENOISER_MAX_UPLOAD_BYTES=10485760 \
     DENOISER_CORS_ORIGINS=""
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app
@@ -83,7 +84,7 @@ FROM ${NGINX_IMAGE} AS web
 ENV NGINX_PORT=80 \
     API_UPSTREAM=api:8000 \
     NGINX_ROOT=/usr/share/nginx/html \
-    CLIENT_MAX_BODY_SIZE=12m \
+    CLIENT_MAX_BODY_SIZE=11m \
     PROXY_READ_TIMEOUT=60s
 COPY deploy/nginx/default.conf.template /etc/nginx/templates/default.conf.template
 COPY --from=frontend /src/frontend/dist /usr/share/nginx/html/

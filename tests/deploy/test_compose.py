@@ -16,8 +16,8 @@ def compose_config(kit, *args: str, env: dict[str, str] | None = None) -> dict:
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCKER_"))}
     # Variables the file reads: drop them so that the defaults are what gets checked.
     for name in ("API_PORT", "WEB_PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS", "DENOISER_CORS_ORIGINS",
-                 "DENOISER_MAX_UPLOAD_MB", "CLIENT_MAX_BODY_SIZE", "MODELS_DIR", "DATA_DIR", "TRAIN_UID",
-                 "TRAIN_GID", "TFSERVING_IMAGE"):
+                 "DENOISER_MAX_UPLOAD_BYTES", "DENOISER_MODEL_VERSION", "CLIENT_MAX_BODY_SIZE", "MODELS_DIR",
+                 "DATA_DIR", "TRAIN_UID", "TRAIN_GID", "TFSERVING_IMAGE"):
         clean_env.pop(name, None)
     clean_env.update(env or {})
     result = subprocess.run([binary, "-f", str(kit.COMPOSE_FILE), *args, "config"], capture_output=True,
@@ -55,7 +55,8 @@ def test_api_service(config, kit):
     assert models and models[0]["read_only"] is True and models[0]["source"] == str(kit.ROOT / "models")
     assert api["restart"] == "unless-stopped"
     assert "/readyz" in " ".join(api["healthcheck"]["test"])
-    for name in ("PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS", "DENOISER_MODEL_DIR", "DENOISER_CORS_ORIGINS"):
+    for name in ("PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS", "DENOISER_MODEL_DIR",
+                 "DENOISER_CORS_ORIGINS", "DENOISER_MAX_UPLOAD_BYTES"):
         assert name in api["environment"]
     assert api["environment"]["DENOISER_MODEL_DIR"] == "/app/models"
 
@@ -94,14 +95,16 @@ def test_tfserving_profile_serves_the_models_listed_in_models_config(config, kit
     assert "--model_config_file=/etc/tfserving/models.config" in flags
     mounts = {v["target"]: v for v in service["volumes"]}
     assert mounts["/models"]["read_only"] is True
-    assert mounts["/etc/tfserving/models.config"]["source"] == str(kit.ROOT / "deploy/tfserving/models.config")
-    text = (kit.ROOT / "deploy" / "tfserving" / "models.config").read_text()
+    config_file = kit.ROOT / "deploy" / "tfserving" / "models.config"
+    assert mounts["/etc/tfserving/models.config"]["source"] == str(config_file)
+    text = config_file.read_text()
     for name in ("mnist", "fashion-mnist"):
         assert f'name: "{name}"' in text and f'base_path: "/models/{name}"' in text
 
 
 def test_variables_override_the_defaults(kit):
-    config = compose_config(kit, env={"WEB_PORT": "9090", "WEB_CONCURRENCY": "4", "MODELS_DIR": "/srv/models"})
+    overrides = {"WEB_PORT": "9090", "WEB_CONCURRENCY": "4", "MODELS_DIR": "/srv/models"}
+    config = compose_config(kit, env=overrides)
     assert int(config["services"]["web"]["ports"][0]["published"]) == 9090
     assert str(config["services"]["api"]["environment"]["WEB_CONCURRENCY"]) == "4"
     assert config["services"]["api"]["volumes"][0]["source"] == "/srv/models"

@@ -4,10 +4,11 @@ No Docker engine is needed: hadolint reads the file, and the checks below read i
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
-
+import sys
 
 
 def test_hadolint_passes(kit):
@@ -78,3 +79,36 @@ def test_dockerignore_keeps_the_context_small(kit):
         assert entry in ignored
     for needed in ("models", "backend", "frontend", "deploy", "pyproject.toml"):
         assert needed not in ignored
+
+
+def nginx_size(text: str) -> int:
+    """An nginx size ("11m", "512k", "1048576") in bytes."""
+    units = {"k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
+    text = text.strip().lower()
+    return int(text[:-1]) * units[text[-1]] if text[-1] in units else int(text)
+
+
+def api_upload_limit(kit) -> int:
+    """The API's default DENOISER_MAX_UPLOAD_BYTES, read from the teammate's settings module itself."""
+    path = kit.ROOT / "backend" / "denoiser" / "api" / "settings.py"
+    spec = importlib.util.spec_from_file_location("_deploy_api_settings", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look the module up while building the class
+    try:
+        spec.loader.exec_module(module)
+        return module.Settings().max_upload_bytes
+    finally:
+        del sys.modules[spec.name]
+
+
+def test_nginx_body_limit_sits_just_above_the_api_upload_limit(stages, kit):
+    api_limit = api_upload_limit(kit)
+    image_limit = int(stages["api"].env()["DENOISER_MAX_UPLOAD_BYTES"])
+    assert image_limit == api_limit, "the api image documents the API's default upload limit"
+    nginx_limit = nginx_size(stages["web"].env()["CLIENT_MAX_BODY_SIZE"])
+    # Above the API's limit (plus multipart overhead), so the API answers 413 with its own JSON;
+    # not far above, so nginx does not buffer much that the API will refuse anyway.
+    assert api_limit < nginx_limit <= api_limit + 4 * 1024 * 1024
+    compose = kit.COMPOSE_FILE.read_text()
+    assert f"CLIENT_MAX_BODY_SIZE:-{stages['web'].env()['CLIENT_MAX_BODY_SIZE']}}}" in compose
+    assert f"DENOISER_MAX_UPLOAD_BYTES:-{api_limit}}}" in compose
