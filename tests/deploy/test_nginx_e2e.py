@@ -1,0 +1,337 @@
+"""End to end without Docker: the web target's nginx template, rendered as the nginx image's entrypoint
+would render it, run by Debian's nginx in front of the api target's exact gunicorn command.
+
+  curl -> nginx (127.0.0.1:<port>, template from deploy/nginx/) -> gunicorn (127.0.0.1:<port>) -> model
+  Chromium -> nginx -> SPA (frontend/dist) + API
+
+Skipped only when a binary it needs (nginx, curl, node, chromium) is missing."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+READY_TIMEOUT_S = float(os.environ.get("DEPLOY_READY_TIMEOUT_S", "240"))
+
+
+# ------------------------------------------------------------------------------------------------------
+# helpers
+
+def http_get(url: str, timeout: float = 5.0, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    """GET url -> (status, headers, body), without raising on 4xx/5xx."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def wait_until(check, timeout: float, what: str, process: subprocess.Popen | None = None,
+               log: Path | None = None):
+    """Poll check() until it returns a truthy value; fail with the log tail on timeout or process exit."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            pytest.fail(f"{what}: the process exited with {process.returncode}\n{tail(log)}")
+        try:
+            result = check()
+            if result:
+                return result
+        except OSError as error:  # connection refused / reset while starting
+            last_error = error
+        time.sleep(0.5)
+    pytest.fail(f"{what}: not ready after {timeout:.0f} s (last error: {last_error})\n{tail(log)}")
+
+
+def tail(path: Path | None, lines: int = 60) -> str:
+    """The last lines of a log file, for failure messages."""
+    if path is None or not path.exists():
+        return ""
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
+    """Stop a process we started (its own process group), politely first."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, sig)
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+def nginx_main_config(prefix: Path, server_conf: Path) -> str:
+    """A minimal main nginx.conf around the rendered template (which holds upstream/map/server blocks,
+    as conf.d/default.conf does in the nginx image). pid and error_log come from -g."""
+    temp = {name: prefix / name for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")}
+    for path in temp.values():
+        path.mkdir(parents=True, exist_ok=True)
+    # As root, nginx's workers would run as nobody, who cannot enter pytest's 0700 tmp dirs.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    return f"""{user}worker_processes 1;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {prefix / "access.log"};
+    sendfile on;
+    keepalive_timeout 65;
+    client_body_temp_path {temp["client_body"]};
+    proxy_temp_path {temp["proxy"]};
+    fastcgi_temp_path {temp["fastcgi"]};
+    uwsgi_temp_path {temp["uwsgi"]};
+    scgi_temp_path {temp["scgi"]};
+    include {server_conf};
+}}
+"""
+
+
+def write_nginx_config(kit, stages, prefix: Path, listen_port: int, api_port: int) -> Path:
+    """Render deploy/nginx/default.conf.template with the web stage's ENV defaults, overriding only
+    where to listen, where the API is and where the SPA lies; returns the main config's path."""
+    variables = stages["web"].env()
+    variables.update(NGINX_PORT=f"127.0.0.1:{listen_port}", API_UPSTREAM=f"127.0.0.1:{api_port}",
+                     NGINX_ROOT=str(kit.ROOT / "frontend" / "dist"))
+    rendered = kit.render_template(kit.NGINX_TEMPLATE.read_text(), variables)
+    leftover = [name for name in variables if "${" + name + "}" in rendered]
+    assert not leftover, f"unrendered template variables: {leftover}"
+    prefix.mkdir(parents=True, exist_ok=True)
+    server_conf = prefix / "default.conf"
+    server_conf.write_text(rendered)
+    main = prefix / "nginx.conf"
+    main.write_text(nginx_main_config(prefix, server_conf))
+    return main
+
+
+def nginx_command(nginx: str, prefix: Path, config: Path, *extra: str) -> list[str]:
+    """nginx in the foreground with everything it writes under prefix."""
+    return [nginx, "-p", str(prefix), "-c", str(config), "-g",
+            f"daemon off; pid {prefix / 'nginx.pid'}; error_log stderr;", *extra]
+
+
+def digit_png(kit, size: int = 112) -> bytes:
+    """A digit as a person would upload it: one of the model's examples, dark on light, upscaled."""
+    from PIL import Image, ImageOps
+
+    examples = sorted(kit.ROOT.glob("models/mnist/*/examples.json"))
+    if examples:
+        data_url = json.loads(examples[-1].read_text())["examples"][0]["image"]
+        image = Image.open(io.BytesIO(base64.b64decode(data_url.split(",", 1)[1]))).convert("L")
+    else:  # a hand-made "7" when the model has no examples.json
+        from PIL import ImageDraw
+        image = Image.new("L", (28, 28), 0)
+        ImageDraw.Draw(image).line([(7, 6), (21, 6), (12, 23)], fill=255, width=3)
+    image = ImageOps.invert(image).resize((size, size), Image.Resampling.BILINEAR)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def curl(kit, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run curl (silent, showing errors) and return the finished process."""
+    binary = kit.require_binary("curl")
+    return subprocess.run([binary, "-sS", *args], capture_output=True, timeout=timeout)
+
+
+# ------------------------------------------------------------------------------------------------------
+# fixtures: gunicorn as the api target runs it, nginx as the web target runs it
+
+@pytest.fixture(scope="module")
+def api(kit, stages, tmp_path_factory):
+    """The api target's CMD, run from the repository root with the venv's gunicorn, on a free port."""
+    command = stages["api"].exec_form("CMD")
+    gunicorn = kit.find_binary(command[0])
+    if gunicorn is None:
+        pytest.fail("gunicorn is not installed in the venv (make install-python)")
+    for needed in ("backend/gunicorn.conf.py", "backend/denoiser/api/wsgi.py"):
+        assert (kit.ROOT / needed).exists(), f"{needed} is missing: the api target's command cannot run"
+    models = sorted(kit.ROOT.glob("models/*/*/saved_model.pb"))
+    assert models, "no SavedModel under models/<name>/<version>/: the api target serves the committed models"
+    port = kit.free_port()
+    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    env = dict(os.environ)
+    env.update(
+        PORT=str(port), WEB_CONCURRENCY="1", GUNICORN_THREADS="2",
+        DENOISER_MODEL_DIR=str(kit.ROOT / "models"), DENOISER_STATIC_DIR=str(kit.ROOT / "frontend" / "dist"),
+        DENOISER_MAX_UPLOAD_BYTES=stages["api"].env()["DENOISER_MAX_UPLOAD_BYTES"], DENOISER_CORS_ORIGINS="",
+        DENOISER_TF_THREADS="1", TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1",
+    )
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    env["PATH"] = f"{Path(gunicorn).parent}{os.pathsep}{env.get('PATH', '')}"
+    with log.open("wb") as sink:
+        process = subprocess.Popen([gunicorn, *command[1:]], cwd=kit.ROOT, env=env, stdout=sink,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: http_get(f"{base}/readyz", timeout=2)[0] == 200, READY_TIMEOUT_S,
+                   "gunicorn /readyz", process, log)
+        yield {"url": base, "port": port, "log": log, "process": process}
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="module")
+def web(kit, stages, api, tmp_path_factory):
+    """Debian's nginx running the rendered web template in front of `api`."""
+    nginx = kit.require_binary("nginx", "/usr/sbin/nginx")
+    prefix = tmp_path_factory.mktemp("nginx")
+    port = kit.free_port()
+    config = write_nginx_config(kit, stages, prefix, port, api["port"])
+    log = prefix / "nginx.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(nginx_command(nginx, prefix, config), stdout=sink,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: http_get(f"{base}/healthz", timeout=2)[0] == 200, 30, "nginx", process, log)
+        yield {"url": base, "port": port, "log": log, "prefix": prefix}
+    finally:
+        stop(process, signal.SIGQUIT)
+
+
+# ------------------------------------------------------------------------------------------------------
+# the template on its own
+
+def test_rendered_template_passes_nginx_config_test(kit, stages, tmp_path):
+    nginx = kit.require_binary("nginx", "/usr/sbin/nginx")
+    config = write_nginx_config(kit, stages, tmp_path / "nginx", kit.free_port(), kit.free_port())
+    result = subprocess.run(nginx_command(nginx, tmp_path / "nginx", config, "-t"), capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr
+
+
+def test_render_replaces_only_the_listed_variables(kit):
+    text = "proxy_pass http://${API_UPSTREAM}; set $x $host${uri}; listen $NGINX_PORT;"
+    out = kit.render_template(text, {"API_UPSTREAM": "api:8000", "NGINX_PORT": "80"})
+    assert out == "proxy_pass http://api:8000; set $x $host${uri}; listen 80;"
+
+
+# ------------------------------------------------------------------------------------------------------
+# through nginx
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/models", "/model", "/openapi.json"])
+def test_api_json_routes_are_proxied(web, path):
+    status, headers, body = http_get(web["url"] + path, timeout=30)
+    assert status == 200, body[:500]
+    assert headers["Content-Type"].startswith("application/json")
+    json.loads(body)
+
+
+def test_metrics_and_docs_are_proxied(web):
+    status, headers, body = http_get(web["url"] + "/metrics", timeout=30)
+    assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    status, headers, body = http_get(web["url"] + "/docs", timeout=30)
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+
+
+def test_spa_and_client_side_routes_get_index_html(kit, web):
+    index = (kit.ROOT / "frontend" / "dist" / "index.html").read_bytes()
+    for path in ("/", "/index.html", "/some/client/route"):
+        status, headers, body = http_get(web["url"] + path)
+        assert status == 200 and body == index, path
+        assert headers.get("Cache-Control") == "no-cache", path
+    asset = next((kit.ROOT / "frontend" / "dist" / "assets").glob("*.js"))
+    status, headers, body = http_get(f"{web['url']}/assets/{asset.name}", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and "immutable" in headers["Cache-Control"]
+    assert headers.get("Content-Encoding") == "gzip", "text assets are gzipped"
+    status, _, _ = http_get(f"{web['url']}/assets/no-such-file.js")
+    assert status == 404, "a missing asset is a 404, not index.html"
+
+
+def test_denoise_multipart_json_through_nginx(kit, web, tmp_path):
+    digit = tmp_path / "digit.png"
+    digit.write_bytes(digit_png(kit))
+    result = curl(kit, "-F", f"image=@{digit}", "-F", "noise=gaussian", "-F", "level=0.5", "-F", "seed=7",
+                  "-H", "X-Request-ID: deploy-e2e-1", "-D", str(tmp_path / "headers.txt"),
+                  f"{web['url']}/denoise")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["model"]["name"] == "mnist"
+    assert answer["noise"] == {"type": "gaussian", "level": 0.5, "seed": 7}
+    assert answer["request_id"] == "deploy-e2e-1"
+    for key in ("input", "noisy", "denoised"):
+        assert answer[key].startswith("data:image/png;base64,")
+    metrics = answer["metrics"]
+    assert metrics["denoised"]["psnr"] > metrics["noisy"]["psnr"], "the model should beat the noisy input"
+    headers = (tmp_path / "headers.txt").read_text().lower()
+    assert "x-request-id: deploy-e2e-1" in headers
+
+
+def test_denoise_png_through_nginx(kit, web, tmp_path):
+    from PIL import Image
+
+    digit = tmp_path / "digit.png"
+    digit.write_bytes(digit_png(kit))
+    out = tmp_path / "out.png"
+    result = curl(kit, "-F", f"image=@{digit}", "-H", "Accept: image/png", "-o", str(out),
+                  "-w", "%{http_code} %{content_type}", f"{web['url']}/denoise")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode() == "200 image/png"
+    image = Image.open(out)
+    assert image.format == "PNG" and image.size == (28, 28)
+
+
+def _upload(kit, web, tmp_path, size: int) -> tuple[int, dict]:
+    """POST a body of about `size` bytes as the image field; returns (status, JSON answer)."""
+    big = tmp_path / f"big-{size}.png"
+    with big.open("wb") as handle:
+        handle.write(b"\x89PNG\r\n\x1a\n")
+        handle.write(os.urandom(size))
+    result = curl(kit, "-F", f"image=@{big}", "-w", "\n%{http_code}", f"{web['url']}/denoise")
+    assert result.returncode == 0, result.stderr
+    body, _, status = result.stdout.decode().rpartition("\n")
+    return int(status), json.loads(body)
+
+
+def test_upload_over_the_api_limit_gets_the_apis_413_json(kit, stages, web, tmp_path):
+    api_limit = int(stages["api"].env()["DENOISER_MAX_UPLOAD_BYTES"])
+    status, answer = _upload(kit, web, tmp_path, api_limit + 64 * 1024)  # under nginx's limit
+    assert status == 413
+    assert answer["error"]["code"] in ("payload_too_large", "image_too_large")
+    assert answer["request_id"]
+
+
+def test_upload_over_the_nginx_limit_gets_413_json_from_nginx(kit, stages, web, tmp_path):
+    status, answer = _upload(kit, web, tmp_path, 12 * 1024 * 1024)  # over CLIENT_MAX_BODY_SIZE (11m)
+    assert status == 413
+    assert answer["error"]["code"] == "payload_too_large"
+    assert answer["request_id"]
+
+
+def test_ui_through_nginx_in_chromium(kit, web):
+    node = kit.require_binary("node")
+    chromium = kit.require_binary("chromium", "/usr/bin/chromium")
+    if not (kit.ROOT / "frontend" / "node_modules" / "playwright-core").is_dir():
+        pytest.fail("frontend/node_modules/playwright-core is missing: run make install-frontend")
+    screenshot = kit.ARTIFACTS / "ui-through-nginx.png"
+    result = subprocess.run(
+        [node, str(Path(__file__).with_name("ui_smoke.mjs")), "--url", web["url"] + "/",
+         "--screenshot", str(screenshot), "--chromium", chromium],
+        capture_output=True, text=True, timeout=180, cwd=kit.ROOT)
+    lines = result.stdout.strip().splitlines()
+    report = json.loads(lines[-1]) if lines else {}
+    assert result.returncode == 0 and report.get("ok"), (
+        f"UI smoke test failed: {json.dumps(report, indent=1)}\n{result.stderr[-3000:]}")
+    assert screenshot.exists()
+    assert "denoised drawing" in report["steps"] and "denoised example" in report["steps"]
+    assert any(call.startswith("POST /denoise 200") for call in report["api_calls"]), report["api_calls"]
+    assert not report["failed_requests"], report["failed_requests"]
