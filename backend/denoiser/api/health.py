@@ -1,0 +1,66 @@
+"""Health and model metadata: /healthz, /readyz, /model, /models, /models/<name>/examples|latent-map."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from denoiser.api.errors import ApiError
+
+bp = Blueprint("health", __name__)
+
+
+def _registry():
+    return current_app.extensions["denoiser.registry"]
+
+
+@bp.get("/healthz")
+def healthz():
+    """The process is alive."""
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/readyz")
+def readyz():
+    """200 once models are loaded and warmed, 503 before."""
+    registry = _registry()
+    if not registry.ready:
+        raise ApiError(503, "not_ready", "models are not loaded yet")
+    return jsonify({"status": "ready", "models": sorted(registry.models)})
+
+
+@bp.get("/model")
+def model():
+    """The metadata (model card) of `?model=<name>` or of the default model."""
+    return jsonify(_registry().get(request.args.get("model") or None).card())
+
+
+@bp.get("/models")
+def models():
+    """Every served model with its versions on disk and its metadata."""
+    registry = _registry()
+    listed = [{"name": m.name, "version": m.version, "versions": m.versions, "metadata": m.card()}
+              for m in (registry.models[name] for name in sorted(registry.models))]
+    return jsonify({"default": registry.default, "models": listed})
+
+
+def _known(name: str):
+    """The served model `name`; 404 model_not_found otherwise (503 before any model is loaded)."""
+    return _registry().get(name)
+
+
+@bp.get("/models/<name>/examples")
+def examples(name: str):
+    """The model's examples.json (test images, two per class)."""
+    served = _known(name)
+    if served.examples is None:
+        raise ApiError(404, "not_found", f"model {name} has no examples.json")
+    return jsonify(served.examples)
+
+
+@bp.get("/models/<name>/latent-map")
+def latent_map(name: str):
+    """The model's latent_map.json (PCA of test digits' latent vectors)."""
+    served = _known(name)
+    if served.latent_map is None:
+        raise ApiError(404, "not_found", f"model {name} has no latent_map.json")
+    return jsonify(served.latent_map)

@@ -1,0 +1,141 @@
+"""POST /denoise and POST /encode."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from denoiser import metrics, noise, preprocess
+from denoiser.api.errors import ApiError
+from denoiser.api.inputs import Options, Payload, parse_options, read_payload
+from denoiser.api.observability import observe_model
+
+bp = Blueprint("inference", __name__)
+
+
+class Stopwatch:
+    """Named lap times in milliseconds."""
+
+    def __init__(self):
+        self.start = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        """Add the time since the previous lap to `name`."""
+        now = time.perf_counter()
+        self.laps[name] = round(self.laps.get(name, 0.0) + (now - self.last) * 1000, 3)
+        self.last = now
+
+    def result(self) -> dict[str, float]:
+        """The laps plus `total`."""
+        return {**self.laps, "total": round((time.perf_counter() - self.start) * 1000, 3)}
+
+
+def _settings():
+    return current_app.extensions["denoiser.settings"]
+
+
+def _registry():
+    return current_app.extensions["denoiser.registry"]
+
+
+def clean_batch(payload: Payload, options: Options, watch: Stopwatch) -> np.ndarray:
+    """The request's images as float32 [N, 28, 28, 1] white-on-black digits in [0, 1]."""
+    if payload.instances is not None:
+        watch.lap("decode")
+        watch.lap("preprocess")
+        return payload.instances
+    settings = _settings()
+    digits = []
+    for index, data in enumerate(payload.images):
+        where = f"image {index + 1}: " if len(payload.images) > 1 else ""
+        try:
+            image = preprocess.open_image(data, settings.max_pixels)
+            watch.lap("decode")
+            grey = preprocess.to_grey(image)
+            form = preprocess.mnist_form if options.preprocess == "mnist" else preprocess.resize_form
+            digits.append(form(grey))
+            watch.lap("preprocess")
+        except preprocess.ImageTooLargeError as error:
+            raise ApiError(413, "image_too_large", where + str(error)) from error
+        except preprocess.BlankImageError as error:
+            raise ApiError(422, "blank_image", where + str(error)) from error
+        except preprocess.InvalidImageError as error:
+            raise ApiError(422, "invalid_image", where + str(error)) from error
+    return preprocess.to_model_input(np.stack(digits))
+
+
+def _scores(reference: np.ndarray, estimate: np.ndarray) -> dict[str, float]:
+    """PSNR, SSIM and MSE of one [28, 28, 1] image against its reference."""
+    reference, estimate = reference[..., 0], estimate[..., 0]
+    mse = float(np.mean((reference.astype(np.float64) - estimate) ** 2))
+    return {"psnr": round(metrics.psnr(reference, estimate), 4),
+            "ssim": round(metrics.ssim(reference, estimate), 4), "mse": round(mse, 6)}
+
+
+def _data_url(image: np.ndarray) -> str:
+    return preprocess.to_data_url(preprocess.encode_png(image))
+
+
+def _prefers_png() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "image/png"])
+    return best == "image/png"
+
+
+@bp.post("/denoise")
+def denoise():
+    """Denoise one or more images; JSON with data URLs and metrics, or the PNG itself."""
+    watch = Stopwatch()
+    payload = read_payload(request, _settings().max_batch)
+    options = parse_options(payload.options)
+    model = _registry().get(options.model)
+    clean = clean_batch(payload, options, watch)
+    noisy = noise.add_noise(clean, options.noise, options.level, options.seed)
+    watch.lap("noise")
+    with observe_model(model.name, "denoise"):
+        denoised = model.denoise(noisy)
+    watch.lap("model")
+    headers = {"X-Model": f"{model.name}/{model.version}", "X-Noise-Seed": str(options.seed)}
+    if _prefers_png():
+        png = preprocess.encode_png(denoised[0])
+        watch.lap("encode")
+        headers["Server-Timing"] = ", ".join(f"{k};dur={v}" for k, v in watch.result().items())
+        return Response(png, mimetype="image/png", headers=headers)
+    results = []
+    for index in range(len(clean)):
+        scores = None
+        if options.noise != "none":
+            scores = {"noisy": _scores(clean[index], noisy[index]),
+                      "denoised": _scores(clean[index], denoised[index])}
+        results.append({"input": _data_url(clean[index]), "noisy": _data_url(noisy[index]),
+                        "denoised": _data_url(denoised[index]), "metrics": scores})
+    watch.lap("encode")
+    body = {
+        "model": {"name": model.name, "version": model.version},
+        "noise": {"type": options.noise, "level": options.level, "seed": options.seed},
+        "results": results, **results[0], "timings_ms": watch.result(), "request_id": g.request_id,
+    }
+    return jsonify(body), 200, headers
+
+
+@bp.post("/encode")
+def encode():
+    """Latent vectors of one or more images and their 2-D projections on the model's latent map."""
+    watch = Stopwatch()
+    payload = read_payload(request, _settings().max_batch)
+    options = parse_options(payload.options)
+    model = _registry().get(options.model)
+    clean = clean_batch(payload, options, watch)
+    with observe_model(model.name, "encode"):
+        latent = model.encode(clean)
+    watch.lap("model")
+    projection = model.project(latent)
+    results = [{"latent": [round(float(v), 6) for v in latent[i]],
+                "projection": None if projection is None else [round(float(v), 6) for v in projection[i]]}
+               for i in range(len(latent))]
+    watch.lap("encode")
+    body = {"model": {"name": model.name, "version": model.version}, "latent_dim": int(latent.shape[1]),
+            "results": results, **results[0], "timings_ms": watch.result(), "request_id": g.request_id}
+    return jsonify(body), 200, {"X-Model": f"{model.name}/{model.version}"}

@@ -1,0 +1,167 @@
+"""The OpenAPI 3 document of the API (served at /openapi.json, rendered at /docs)."""
+
+from __future__ import annotations
+
+from denoiser import __version__
+from denoiser.api.inputs import MAX_SEED
+from denoiser.noise import NOISE_TYPES
+from denoiser.preprocess import PREPROCESS_MODES
+
+ERROR_CODES = ["bad_request", "missing_image", "invalid_image", "blank_image", "invalid_option",
+               "too_many_images", "payload_too_large", "image_too_large", "unsupported_media_type",
+               "model_not_found", "not_found", "method_not_allowed", "not_acceptable", "not_ready",
+               "internal_error", "http_error"]
+ERROR_TEXT = {
+    "400": "Bad request: malformed JSON (`bad_request`), no image (`missing_image`), "
+           "bad option (`invalid_option`).",
+    "404": "Unknown model (`model_not_found`) or missing resource (`not_found`).",
+    "413": "Body over the upload limit (`payload_too_large`), image over the pixel limit (`image_too_large`) "
+           "or more images than the batch limit (`too_many_images`).",
+    "415": "Body neither multipart/form-data nor application/json (`unsupported_media_type`).",
+    "422": "Not a decodable PNG/JPEG/GIF/BMP/WebP image (`invalid_image`) or a blank one (`blank_image`).",
+    "503": "Models not loaded yet (`not_ready`).",
+}
+NUMBER = {"type": "number"}
+TEXT = {"type": "string"}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(properties: dict, required: list[str] | None = None, **extra) -> dict:
+    schema = {"type": "object", "properties": properties, **extra}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _json(schema: dict, description: str) -> dict:
+    headers = {"X-Request-ID": {"$ref": "#/components/headers/RequestId"}}
+    return {"description": description, "headers": headers,
+            "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: str) -> dict:
+    return {status: _json(_ref("Error"), ERROR_TEXT[status]) for status in statuses}
+
+
+OPTIONS = {
+    "noise": {"type": "string", "enum": list(NOISE_TYPES), "default": "gaussian"},
+    "level": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5},
+    "seed": {"type": "integer", "minimum": 0, "maximum": MAX_SEED, "description": "random when absent"},
+    "preprocess": {"type": "string", "enum": list(PREPROCESS_MODES), "default": "mnist"},
+    "model": {"type": "string", "description": "a name from GET /models; default mnist"},
+}
+INSTANCE = {"type": "array", "minItems": 28, "maxItems": 28,
+            "items": {"type": "array", "minItems": 28, "maxItems": 28,
+                      "items": {"type": "number", "minimum": 0, "maximum": 255}}}
+IMAGE_STRING = {"type": "string", "description": "base64 or data: URL of a PNG/JPEG/GIF/BMP/WebP image"}
+SCHEMAS = {
+    "Error": _obj({"error": _obj({"code": {"type": "string", "enum": ERROR_CODES}, "message": TEXT},
+                                 ["code", "message"]), "request_id": TEXT}, ["error", "request_id"]),
+    "ModelRef": _obj({"name": TEXT, "version": {"type": "integer"}}, ["name", "version"]),
+    "Scores": _obj({"psnr": NUMBER, "ssim": NUMBER, "mse": NUMBER}, ["psnr", "ssim", "mse"]),
+    "Metrics": _obj({"noisy": _ref("Scores"), "denoised": _ref("Scores")}, ["noisy", "denoised"],
+                    nullable=True),
+    "Timings": {"type": "object", "additionalProperties": NUMBER},
+    "DataUrl": {"type": "string", "pattern": "^data:image/png;base64,"},
+    "DenoiseResult": _obj({"input": _ref("DataUrl"), "noisy": _ref("DataUrl"), "denoised": _ref("DataUrl"),
+                           "metrics": _ref("Metrics")}, ["input", "noisy", "denoised", "metrics"]),
+    "EncodeResult": _obj({"latent": {"type": "array", "items": NUMBER},
+                          "projection": {"type": "array", "items": NUMBER, "minItems": 2, "maxItems": 2,
+                                         "nullable": True}}, ["latent", "projection"]),
+    "Options": _obj(OPTIONS),
+    "MultipartRequest": _obj({"image": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                              **OPTIONS}, ["image"]),
+    "JsonRequest": _obj({"image": {"oneOf": [IMAGE_STRING, {"type": "array", "items": IMAGE_STRING}]},
+                         "instances": {"type": "array", "items": INSTANCE}, **OPTIONS}),
+    "Metadata": {"type": "object", "additionalProperties": True,
+                 "properties": {"name": TEXT, "version": {"type": "integer"}}},
+}
+SCHEMAS["DenoiseResponse"] = _obj(
+    {"model": _ref("ModelRef"),
+     "noise": _obj({"type": TEXT, "level": NUMBER, "seed": {"type": "integer"}}, ["type", "level", "seed"]),
+     "results": {"type": "array", "items": _ref("DenoiseResult"), "minItems": 1},
+     **SCHEMAS["DenoiseResult"]["properties"], "timings_ms": _ref("Timings"), "request_id": TEXT},
+    ["model", "noise", "results", "input", "noisy", "denoised", "metrics", "timings_ms", "request_id"])
+SCHEMAS["EncodeResponse"] = _obj(
+    {"model": _ref("ModelRef"), "latent_dim": {"type": "integer"},
+     "results": {"type": "array", "items": _ref("EncodeResult"), "minItems": 1},
+     **SCHEMAS["EncodeResult"]["properties"], "timings_ms": _ref("Timings"), "request_id": TEXT},
+    ["model", "latent_dim", "results", "latent", "projection", "timings_ms", "request_id"])
+
+
+def _post(summary: str, response: dict, png: bool) -> dict:
+    body = {"required": True, "content": {
+        "multipart/form-data": {"schema": _ref("MultipartRequest"),
+                                "encoding": {"image": {"contentType": "image/png, image/jpeg, image/gif, "
+                                                                      "image/bmp, image/webp"}}},
+        "application/json": {"schema": _ref("JsonRequest")}}}
+    ok = _json(response, "Success.")
+    if png:
+        ok["content"]["image/png"] = {"schema": {"type": "string", "format": "binary"}}
+        ok["description"] = "JSON result, or with `Accept: image/png` the denoised PNG of the first image."
+    return {"summary": summary, "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+            "requestBody": body,
+            "responses": {"200": ok, **_errors("400", "404", "413", "415", "422", "503")}}
+
+
+def _get(summary: str, schema: dict, *errors: str, parameters: list | None = None,
+         media: str = "application/json") -> dict:
+    ok = _json(schema, "Success.")
+    if media != "application/json":
+        ok["content"] = {media: {"schema": schema}}
+    operation = {"summary": summary, "responses": {"200": ok, **_errors(*errors)}}
+    if parameters:
+        operation["parameters"] = parameters
+    return operation
+
+
+NAME_PARAM = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+MODEL_PARAM = {"name": "model", "in": "query", "required": False, "schema": {"type": "string"}}
+
+
+def build_spec() -> dict:
+    """The OpenAPI 3.0.3 document describing every endpoint, body, answer and error."""
+    free_object = {"type": "object", "additionalProperties": True}
+    paths = {
+        "/denoise": {"post": _post("Denoise images (noise added server-side first).",
+                                   _ref("DenoiseResponse"), png=True)},
+        "/encode": {"post": _post("Latent vectors and their 2-D latent-map projections.",
+                                  _ref("EncodeResponse"), png=False)},
+        "/healthz": {"get": _get("Liveness.", _obj({"status": {"type": "string", "enum": ["ok"]}},
+                                                   ["status"]))},
+        "/readyz": {"get": _get("Readiness: models loaded and warmed.",
+                                _obj({"status": TEXT, "models": {"type": "array", "items": TEXT}},
+                                     ["status", "models"]), "503")},
+        "/model": {"get": _get("Metadata (model card) of one model.", _ref("Metadata"), "404", "503",
+                               parameters=[MODEL_PARAM])},
+        "/models": {"get": _get("Every served model.", _obj(
+            {"default": TEXT, "models": {"type": "array", "items": _obj(
+                {"name": TEXT, "version": {"type": "integer"}, "versions": {"type": "array",
+                 "items": {"type": "integer"}}, "metadata": _ref("Metadata")},
+                ["name", "version", "versions", "metadata"])}}, ["default", "models"]))},
+        "/models/{name}/examples": {"get": _get("The model's example test images.", free_object, "404", "503",
+                                                parameters=[NAME_PARAM])},
+        "/models/{name}/latent-map": {"get": _get("The model's latent map (PCA of test latents).",
+                                                  free_object, "404", "503", parameters=[NAME_PARAM])},
+        "/metrics": {"get": _get("Prometheus metrics of all workers.", TEXT, media="text/plain")},
+        "/openapi.json": {"get": _get("This document.", free_object)},
+        "/docs": {"get": _get("This document as a readable page.", TEXT, media="text/html")},
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Digit denoiser API", "version": __version__,
+                 "description": "Denoise and encode digit images with the exported SavedModels. "
+                                "Every error answers `{\"error\": {\"code\", \"message\"}, \"request_id\"}`; "
+                                "every response carries `X-Request-ID` (the request's, or a generated one)."},
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "headers": {"RequestId": {"description": "The request's id.", "schema": {"type": "string"}}},
+            "parameters": {"RequestId": {"name": "X-Request-ID", "in": "header", "required": False,
+                                         "schema": {"type": "string",
+                                                    "pattern": "^[A-Za-z0-9._:-]{1,128}$"}}},
+        },
+    }
