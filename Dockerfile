@@ -84,7 +84,7 @@ FROM ${NGINX_IMAGE} AS web
 ENV NGINX_PORT=80 \
     API_UPSTREAM=api:8000 \
     NGINX_ROOT=/usr/share/nginx/html \
-    CLIENT_MAX_BODY_SIZE=11m \
+    CLIENT_MAX_BODY_SIZE=10m \
     PROXY_READ_TIMEOUT=60s
 COPY deploy/nginx/default.conf.template /etc/nginx/templates/default.conf.template
 COPY --from=frontend /src/frontend/dist /usr/share/nginx/html/

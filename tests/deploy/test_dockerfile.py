@@ -106,9 +106,10 @@ def test_nginx_body_limit_sits_just_above_the_api_upload_limit(stages, kit):
     image_limit = int(stages["api"].env()["DENOISER_MAX_UPLOAD_BYTES"])
     assert image_limit == api_limit, "the api image documents the API's default upload limit"
     nginx_limit = nginx_size(stages["web"].env()["CLIENT_MAX_BODY_SIZE"])
-    # Above the API's limit (plus multipart overhead), so the API answers 413 with its own JSON;
-    # not far above, so nginx does not buffer much that the API will refuse anyway.
-    assert api_limit < nginx_limit <= api_limit + 4 * 1024 * 1024
+    # Equal: nginx answers 413 (in the API's JSON shape) for anything the API would refuse for its size.
+    # Higher would forward bodies that the API refuses before reading them, and nginx, its write cut
+    # short, would answer 502; lower would refuse uploads the API accepts.
+    assert nginx_limit == api_limit
     compose = kit.COMPOSE_FILE.read_text()
     assert f"CLIENT_MAX_BODY_SIZE:-{stages['web'].env()['CLIENT_MAX_BODY_SIZE']}}}" in compose
     assert f"DENOISER_MAX_UPLOAD_BYTES:-{api_limit}}}" in compose
