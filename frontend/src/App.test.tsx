@@ -1,0 +1,263 @@
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import App from './App'
+import { ApiError, NetworkError, type DenoiseResponse, type EncodeResponse } from './api'
+
+const mockApi = vi.hoisted(() => ({
+  models: vi.fn(),
+  model: vi.fn(),
+  examples: vi.fn(),
+  latentMap: vi.fn(),
+  ready: vi.fn(),
+  denoise: vi.fn(),
+  encode: vi.fn(),
+}))
+
+vi.mock('./api', async (importOriginal) => ({ ...(await importOriginal<typeof import('./api')>()), api: mockApi }))
+
+const png = (tag: string) => `data:image/png;base64,${btoa(tag)}`
+
+function denoiseAnswer(tag = 'a', overrides: Partial<DenoiseResponse> = {}): DenoiseResponse {
+  const metrics = { noisy: { psnr: 9.4, ssim: 0.36, mse: 0.11 }, denoised: { psnr: 21.3, ssim: 0.89, mse: 0.007 } }
+  const images = { input: png(`in-${tag}`), noisy: png(`noisy-${tag}`), denoised: png(`den-${tag}`) }
+  return {
+    model: { name: 'mnist', version: 1 },
+    noise: { type: 'gaussian', level: 0.5, seed: 1 },
+    results: [{ ...images, metrics }],
+    ...images,
+    metrics,
+    timings_ms: { decode: 0.4, preprocess: 0.3, model: 1.8, encode: 0.5, total: 3.2 },
+    request_id: 'r',
+    ...overrides,
+  }
+}
+
+const encodeAnswer: EncodeResponse = {
+  model: { name: 'mnist', version: 1 },
+  latent_dim: 4,
+  results: [{ latent: [0.5, -1, 0, 2], projection: [0.1, 0.2] }],
+  latent: [0.5, -1, 0, 2],
+  projection: [0.1, 0.2],
+  timings_ms: { total: 1 },
+  request_id: 'e',
+}
+
+const classNames = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']
+
+beforeEach(() => {
+  vi.clearAllMocks()
+  mockApi.ready.mockResolvedValue({ ready: true, status: 200, models: ['mnist', 'fashion-mnist'] })
+  mockApi.models.mockResolvedValue({
+    default: 'mnist',
+    models: [
+      { name: 'mnist', version: 1, versions: [1], metadata: { arch: 'unet', params: 1000, latent_dim: 4 } },
+      { name: 'fashion-mnist', version: 1, versions: [1], metadata: {} },
+    ],
+  })
+  mockApi.examples.mockImplementation(async (name: string) => ({
+    examples: [
+      { label: 7, class_name: name === 'mnist' ? '7' : 'Sneaker', image: png('ex7') },
+      { label: 3, class_name: name === 'mnist' ? '3' : 'Dress', image: png('ex3') },
+    ],
+  }))
+  mockApi.latentMap.mockResolvedValue({
+    mean: [0, 0, 0, 0],
+    components: [[1, 0, 0, 0], [0, 1, 0, 0]],
+    explained_variance_ratio: [0.3, 0.2],
+    points: [[0, 0, 1], [1, 1, 7]],
+    class_names: classNames,
+  })
+  mockApi.denoise.mockResolvedValue(denoiseAnswer())
+  mockApi.encode.mockResolvedValue(encodeAnswer)
+})
+
+function draw() {
+  const pad = screen.getByRole('img', { name: 'Drawing pad' })
+  fireEvent.pointerDown(pad, { pointerId: 1, button: 0, clientX: 50, clientY: 50 })
+  fireEvent.pointerMove(pad, { pointerId: 1, clientX: 80, clientY: 120 })
+  fireEvent.pointerUp(pad, { pointerId: 1, clientX: 80, clientY: 120 })
+}
+
+async function renderApp() {
+  render(<App />)
+  await screen.findByRole('option', { name: /fashion-mnist/ })
+}
+
+describe('App', () => {
+  it('has named controls and shows the API status', async () => {
+    await renderApp()
+    expect(screen.getByRole('img', { name: 'Drawing pad' })).toBeInTheDocument()
+    for (const name of ['Denoise', 'Clear', 'Undo']) expect(screen.getByRole('button', { name })).toBeInTheDocument()
+    expect(screen.getByLabelText('Model')).toHaveValue('mnist')
+    expect(screen.getByLabelText(/Noise type/)).toHaveValue('gaussian')
+    expect(screen.getByRole('slider', { name: 'Noise level' })).toHaveValue('0.5')
+    expect(await screen.findByText('API ready')).toBeInTheDocument()
+    expect(await screen.findByRole('button', { name: 'Example 1: 7' })).toBeInTheDocument()
+  })
+
+  it('refuses a blank pad client-side, without calling the API', async () => {
+    await renderApp()
+    await userEvent.click(screen.getByRole('button', { name: 'Denoise' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent(/pad is blank/i)
+    expect(mockApi.denoise).not.toHaveBeenCalled()
+  })
+
+  it('denoises a drawing when the stroke ends and shows images, metrics and server time', async () => {
+    await renderApp()
+    draw()
+    await screen.findByRole('img', { name: /Denoised image/ })
+    expect(mockApi.denoise).toHaveBeenCalledTimes(1)
+    const [blob, options] = mockApi.denoise.mock.calls[0]
+    expect(blob).toBeInstanceOf(Blob)
+    expect((blob as Blob).type).toBe('image/png')
+    expect(options).toMatchObject({ model: 'mnist', noise: 'gaussian', level: 0.5, preprocess: 'mnist' })
+    expect(Number.isInteger(options.seed)).toBe(true)
+    expect(mockApi.encode).toHaveBeenCalledWith(blob, { model: 'mnist', preprocess: 'mnist' }, expect.any(AbortSignal))
+
+    expect(screen.getByRole('img', { name: /Original image/ })).toHaveAttribute('src', png('in-a'))
+    expect(screen.getByRole('img', { name: /Noisy image/ })).toHaveAttribute('src', png('noisy-a'))
+    expect(screen.getByText('21.3 dB')).toBeInTheDocument()
+    expect(screen.getByText('9.4 dB')).toBeInTheDocument()
+    expect(screen.getByText('0.890')).toBeInTheDocument()
+    expect(screen.getByTestId('server-time')).toHaveTextContent('3.2 ms')
+    const download = screen.getByRole('link', { name: 'Download denoised' })
+    expect(download).toHaveAttribute('download', 'denoised.png')
+    expect(download).toHaveAttribute('href', png('den-a'))
+    expect(await screen.findByRole('img', { name: 'Latent vector heatmap, 4 values' })).toBeInTheDocument()
+    expect(screen.getByRole('img', { name: /your image at \(0\.10, 0\.20\)/ })).toBeInTheDocument()
+  })
+
+  it('shows a 4xx message in words', async () => {
+    mockApi.denoise.mockRejectedValue(new ApiError('blank_image', 'The image is blank: nothing to denoise.', 422))
+    await renderApp()
+    draw()
+    expect(await screen.findByRole('alert')).toHaveTextContent('The image is blank: nothing to denoise.')
+  })
+
+  it('says clearly when the API is down', async () => {
+    mockApi.ready.mockResolvedValue({ ready: false, status: 0, models: [] })
+    mockApi.models.mockRejectedValue(new NetworkError())
+    mockApi.denoise.mockRejectedValue(new NetworkError())
+    render(<App />)
+    expect(await screen.findByText('API unreachable')).toBeInTheDocument()
+    draw()
+    const alert = await screen.findByRole('alert')
+    expect(alert).toHaveTextContent(/API unavailable/)
+    expect(alert).toHaveTextContent(/Cannot reach the denoiser API/)
+  })
+
+  it('ignores stale responses and keeps the newest', async () => {
+    let resolveFirst: (value: DenoiseResponse) => void = () => {}
+    mockApi.denoise
+      .mockImplementationOnce(() => new Promise((resolve) => (resolveFirst = resolve)))
+      .mockResolvedValueOnce(denoiseAnswer('second'))
+    await renderApp()
+    draw()
+    await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(1))
+    draw()
+    await waitFor(() => expect(screen.getByRole('img', { name: /Denoised image/ })).toHaveAttribute('src', png('den-second')))
+    await act(async () => resolveFirst(denoiseAnswer('first')))
+    expect(screen.getByRole('img', { name: /Denoised image/ })).toHaveAttribute('src', png('den-second'))
+    // the superseded request was aborted
+    expect((mockApi.denoise.mock.calls[0][2] as AbortSignal).aborted).toBe(true)
+  })
+
+  it('keeps the previous images while a new request runs (no flicker)', async () => {
+    await renderApp()
+    draw()
+    await screen.findByRole('img', { name: /Denoised image/ })
+    mockApi.denoise.mockImplementationOnce(() => new Promise(() => {}))
+    draw()
+    await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(2))
+    expect(screen.getByRole('img', { name: /Denoised image/ })).toHaveAttribute('src', png('den-a'))
+    expect(screen.getByLabelText('Working')).toBeInTheDocument()
+  })
+
+  it('loads a gallery example with one click and sends it as MNIST-shaped (resize)', async () => {
+    await renderApp()
+    await userEvent.click(await screen.findByRole('button', { name: 'Example 2: 3' }))
+    await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(1))
+    expect(mockApi.denoise.mock.calls[0][1]).toMatchObject({ preprocess: 'resize', model: 'mnist' })
+  })
+
+  it('uploads an image from the file picker', async () => {
+    await renderApp()
+    const input = document.querySelector<HTMLInputElement>('input[type=file]')!
+    await userEvent.upload(input, new File(['png'], 'digit.png', { type: 'image/png' }))
+    await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(1))
+    const [blob, options] = mockApi.denoise.mock.calls[0]
+    expect((blob as File).name).toBe('digit.png')
+    expect(options).toMatchObject({ preprocess: 'mnist' })
+  })
+
+  it('accepts a dropped image and refuses a dropped text file', async () => {
+    await renderApp()
+    const pad = screen.getByRole('img', { name: 'Drawing pad' })
+    fireEvent.drop(pad, { dataTransfer: { files: [new File(['x'], 'notes.txt', { type: 'text/plain' })] } })
+    expect(await screen.findByRole('alert')).toHaveTextContent(/not an image/)
+    fireEvent.drop(pad, { dataTransfer: { files: [new File(['png'], 'd.png', { type: 'image/png' })] } })
+    await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(1))
+  })
+
+  it('switches model: new examples, and requests use the new model', async () => {
+    await renderApp()
+    draw()
+    await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(1))
+    await userEvent.selectOptions(screen.getByLabelText('Model'), 'fashion-mnist')
+    expect(await screen.findByRole('button', { name: 'Example 1: Sneaker' })).toBeInTheDocument()
+    expect(mockApi.examples).toHaveBeenCalledWith('fashion-mnist', expect.any(AbortSignal))
+    expect(mockApi.latentMap).toHaveBeenCalledWith('fashion-mnist', expect.any(AbortSignal))
+    await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(2))
+    expect(mockApi.denoise.mock.calls[1][1]).toMatchObject({ model: 'fashion-mnist' })
+  })
+
+  it('debounces the level slider and re-rolls the seed', async () => {
+    await renderApp()
+    draw()
+    await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(1))
+    const slider = screen.getByRole('slider', { name: 'Noise level' })
+    for (const value of ['0.6', '0.7', '0.8']) fireEvent.change(slider, { target: { value } })
+    await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(2))
+    expect(mockApi.denoise.mock.calls[1][1]).toMatchObject({ level: 0.8 })
+    const seed = mockApi.denoise.mock.calls[1][1].seed
+    await userEvent.click(screen.getByRole('button', { name: 'New noise' }))
+    await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(3))
+    expect(mockApi.denoise.mock.calls[2][1].seed).not.toBe(seed)
+  })
+
+  it('shows that there are no metrics without noise', async () => {
+    mockApi.denoise.mockResolvedValue(denoiseAnswer('n', { metrics: null }))
+    await renderApp()
+    await userEvent.selectOptions(screen.getByLabelText(/Noise type/), 'none')
+    draw()
+    expect(await screen.findByText(/No noise added/)).toBeInTheDocument()
+    expect(mockApi.denoise.mock.calls[0][1]).toMatchObject({ noise: 'none' })
+    expect(screen.getByRole('slider', { name: 'Noise level' })).toBeDisabled()
+  })
+
+  it('undoes strokes (button and Ctrl+Z) and clears the pad and the results', async () => {
+    await renderApp()
+    draw()
+    draw()
+    await screen.findByRole('img', { name: /Denoised image/ })
+    await userEvent.click(screen.getByRole('button', { name: 'Undo' }))
+    expect(screen.getByRole('button', { name: 'Undo' })).toBeEnabled()
+    fireEvent.keyDown(window, { key: 'z', ctrlKey: true })
+    expect(screen.getByRole('button', { name: 'Undo' })).toBeDisabled()
+    expect(screen.queryByRole('img', { name: /Denoised image/ })).not.toBeInTheDocument()
+    draw()
+    await screen.findByRole('img', { name: /Denoised image/ })
+    await userEvent.click(screen.getByRole('button', { name: 'Clear' }))
+    expect(screen.queryByRole('img', { name: /Denoised image/ })).not.toBeInTheDocument()
+    await userEvent.click(screen.getByRole('button', { name: 'Denoise' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent(/pad is blank/i)
+  })
+
+  it('draws the latent map legend from class_names', async () => {
+    await renderApp()
+    const legend = await screen.findByRole('list', { name: 'Classes' })
+    expect(within(legend).getAllByRole('listitem')).toHaveLength(11)
+    expect(within(legend).getByText('your image')).toBeInTheDocument()
+  })
+})

@@ -1,0 +1,241 @@
+import { useCallback, useEffect, useImperativeHandle, useRef, type Ref } from 'react'
+import type { Preprocess } from '../api'
+import { exportPng, fitRect, isCanvasBlank, meanGreyOnWhite } from '../lib/image'
+
+/** Side of the pad's bitmap: ten times MNIST's 28 pixels. */
+export const PAD_SIZE = 280
+
+type Point = [number, number]
+
+interface Stroke {
+  size: number
+  points: Point[]
+}
+
+interface Background {
+  canvas: HTMLCanvasElement
+  blob: Blob
+  preprocess: Preprocess
+}
+
+/** What the API receives: a PNG and how the server should preprocess it. */
+export interface PadInput {
+  blob: Blob
+  preprocess: Preprocess
+}
+
+export interface PadState {
+  strokes: number
+  hasBackground: boolean
+}
+
+export interface DrawingPadHandle {
+  undo(): void
+  clear(): void
+  /** Put an image on the pad (an upload or an example); strokes can then be drawn over it. */
+  loadImage(blob: Blob, preprocess: Preprocess): Promise<void>
+  /** The pad's content for the API, or null when the pad is blank. */
+  getInput(): Promise<PadInput | null>
+  isEmpty(): boolean
+}
+
+interface DrawingPadProps {
+  brushSize: number
+  /** Called once a stroke is finished (pointerup), with performance.now() at that moment. */
+  onStrokeEnd?: (at: number) => void
+  onChange?: (state: PadState) => void
+  ref?: Ref<DrawingPadHandle>
+}
+
+function drawStroke(ctx: CanvasRenderingContext2D, stroke: Stroke, from = 0) {
+  const { points, size } = stroke
+  ctx.strokeStyle = '#000'
+  ctx.fillStyle = '#000'
+  ctx.lineWidth = size
+  ctx.lineCap = 'round'
+  ctx.lineJoin = 'round'
+  if (points.length === 1 || (from === 0 && points.length > 0 && points.every((p) => p[0] === points[0][0] && p[1] === points[0][1]))) {
+    ctx.beginPath()
+    ctx.arc(points[0][0], points[0][1], size / 2, 0, Math.PI * 2)
+    ctx.fill()
+    if (points.length === 1) return
+  }
+  const start = Math.max(0, from - 1)
+  ctx.beginPath()
+  ctx.moveTo(points[start][0], points[start][1])
+  for (let i = start + 1; i < points.length; i += 1) ctx.lineTo(points[i][0], points[i][1])
+  ctx.stroke()
+}
+
+/** Render an image dark-on-light onto a white PAD_SIZE canvas, inverting light-on-dark images. */
+async function renderBackground(blob: Blob): Promise<HTMLCanvasElement> {
+  const bitmap = await createImageBitmap(blob)
+  const canvas = document.createElement('canvas')
+  canvas.width = PAD_SIZE
+  canvas.height = PAD_SIZE
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })
+  if (!ctx) throw new Error('Canvas 2D is not available in this browser')
+  const box = fitRect(bitmap.width, bitmap.height, PAD_SIZE, PAD_SIZE, 0)
+  // Small images (28x28 examples) keep crisp pixels; photos are smoothed.
+  ctx.imageSmoothingEnabled = box.scale < 3
+  const fill = meanBorderIsDark(bitmap) ? '#000' : '#fff'
+  ctx.fillStyle = fill
+  ctx.fillRect(0, 0, PAD_SIZE, PAD_SIZE)
+  ctx.drawImage(bitmap, box.x, box.y, box.width, box.height)
+  bitmap.close()
+  const { data } = ctx.getImageData(0, 0, PAD_SIZE, PAD_SIZE)
+  if (meanGreyOnWhite(data) < 128) {
+    ctx.globalCompositeOperation = 'difference'
+    ctx.fillStyle = '#fff'
+    ctx.fillRect(0, 0, PAD_SIZE, PAD_SIZE)
+    ctx.globalCompositeOperation = 'source-over'
+  }
+  return canvas
+}
+
+/** Whether an image's corner pixel is dark (so the letterbox should be dark too). */
+function meanBorderIsDark(bitmap: ImageBitmap): boolean {
+  const probe = document.createElement('canvas')
+  probe.width = 1
+  probe.height = 1
+  const ctx = probe.getContext('2d', { willReadFrequently: true })
+  if (!ctx) return false
+  ctx.fillStyle = '#fff'
+  ctx.fillRect(0, 0, 1, 1)
+  ctx.drawImage(bitmap, 0, 0, 1, 1, 0, 0, 1, 1)
+  return meanGreyOnWhite(ctx.getImageData(0, 0, 1, 1).data) < 128
+}
+
+/**
+ * A square drawing pad: black ink on a transparent bitmap (white on screen). Pointer events cover
+ * mouse, touch and pen; `touch-action: none` keeps the page from scrolling while drawing.
+ */
+export function DrawingPad({ brushSize, onStrokeEnd, onChange, ref }: DrawingPadProps) {
+  const canvasRef = useRef<HTMLCanvasElement>(null)
+  const strokes = useRef<Stroke[]>([])
+  const current = useRef<{ id: number; stroke: Stroke } | null>(null)
+  const background = useRef<Background | null>(null)
+  const version = useRef(0)
+  const cache = useRef<{ version: number; input: PadInput | null } | null>(null)
+  const brush = useRef(brushSize)
+  brush.current = brushSize
+  const callbacks = useRef({ onStrokeEnd, onChange })
+  callbacks.current = { onStrokeEnd, onChange }
+
+  const context = () => canvasRef.current?.getContext('2d') ?? null
+
+  const changed = useCallback(() => {
+    version.current += 1
+    callbacks.current.onChange?.({ strokes: strokes.current.length, hasBackground: background.current !== null })
+  }, [])
+
+  const redraw = useCallback(() => {
+    const ctx = context()
+    if (!ctx) return
+    ctx.clearRect(0, 0, PAD_SIZE, PAD_SIZE)
+    if (background.current) ctx.drawImage(background.current.canvas, 0, 0)
+    for (const stroke of strokes.current) drawStroke(ctx, stroke)
+  }, [])
+
+  useEffect(() => {
+    redraw()
+  }, [redraw])
+
+  const toPad = (event: React.PointerEvent<HTMLCanvasElement> | PointerEvent): Point => {
+    const canvas = canvasRef.current!
+    const rect = canvas.getBoundingClientRect()
+    const sx = rect.width > 0 ? PAD_SIZE / rect.width : 1
+    const sy = rect.height > 0 ? PAD_SIZE / rect.height : 1
+    return [(event.clientX - rect.left) * sx, (event.clientY - rect.top) * sy]
+  }
+
+  const onPointerDown = (event: React.PointerEvent<HTMLCanvasElement>) => {
+    if (event.pointerType === 'mouse' && event.button !== 0) return
+    if (current.current) return // a second finger while drawing
+    event.preventDefault()
+    event.currentTarget.setPointerCapture?.(event.pointerId)
+    const stroke: Stroke = { size: brush.current, points: [toPad(event)] }
+    current.current = { id: event.pointerId, stroke }
+    const ctx = context()
+    if (ctx) drawStroke(ctx, stroke)
+  }
+
+  const onPointerMove = (event: React.PointerEvent<HTMLCanvasElement>) => {
+    const active = current.current
+    if (!active || active.id !== event.pointerId) return
+    const native = event.nativeEvent
+    const events = typeof native.getCoalescedEvents === 'function' ? native.getCoalescedEvents() : []
+    const from = active.stroke.points.length
+    for (const e of events.length > 0 ? events : [native]) active.stroke.points.push(toPad(e))
+    const ctx = context()
+    if (ctx) drawStroke(ctx, active.stroke, from)
+  }
+
+  const finish = (event: React.PointerEvent<HTMLCanvasElement>) => {
+    const active = current.current
+    if (!active || active.id !== event.pointerId) return
+    current.current = null
+    strokes.current.push(active.stroke)
+    changed()
+    callbacks.current.onStrokeEnd?.(performance.now())
+  }
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      undo() {
+        if (strokes.current.length > 0) strokes.current.pop()
+        else if (background.current) background.current = null
+        else return
+        redraw()
+        changed()
+      },
+      clear() {
+        strokes.current = []
+        background.current = null
+        redraw()
+        changed()
+      },
+      async loadImage(blob, preprocess) {
+        const canvas = await renderBackground(blob)
+        background.current = { canvas, blob, preprocess }
+        strokes.current = []
+        redraw()
+        changed()
+      },
+      async getInput() {
+        const v = version.current
+        if (cache.current?.version === v) return cache.current.input
+        let input: PadInput | null = null
+        if (strokes.current.length === 0 && background.current) {
+          input = { blob: background.current.blob, preprocess: background.current.preprocess }
+        } else if (strokes.current.length > 0 && canvasRef.current && !isCanvasBlank(canvasRef.current)) {
+          input = { blob: await exportPng(canvasRef.current), preprocess: 'mnist' }
+        }
+        if (version.current === v) cache.current = { version: v, input }
+        return input
+      },
+      isEmpty() {
+        return strokes.current.length === 0 && background.current === null
+      },
+    }),
+    [changed, redraw],
+  )
+
+  return (
+    <canvas
+      ref={canvasRef}
+      className="pad"
+      width={PAD_SIZE}
+      height={PAD_SIZE}
+      role="img"
+      aria-label="Drawing pad"
+      aria-describedby="pad-help"
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={finish}
+      onPointerCancel={finish}
+      onContextMenu={(event) => event.preventDefault()}
+    />
+  )
+}
