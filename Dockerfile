@@ -85,7 +85,7 @@ ENV NGINX_PORT=80 \
     API_UPSTREAM=api:8000 \
     NGINX_ROOT=/usr/share/nginx/html \
     CLIENT_MAX_BODY_SIZE=10m \
-    PROXY_READ_TIMEOUT=60s
+    PROXY_READ_TIMEOUT=120s
 COPY deploy/nginx/default.conf.template /etc/nginx/templates/default.conf.template
 COPY --from=frontend /src/frontend/dist /usr/share/nginx/html/
 EXPOSE 80

@@ -17,7 +17,8 @@ def compose_config(kit, *args: str, env: dict[str, str] | None = None) -> dict:
     # Variables the file reads: drop them so that the defaults are what gets checked.
     for name in ("API_PORT", "WEB_PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS", "DENOISER_CORS_ORIGINS",
                  "DENOISER_MAX_UPLOAD_BYTES", "DENOISER_MODEL_VERSION", "CLIENT_MAX_BODY_SIZE", "MODELS_DIR",
-                 "DATA_DIR", "TRAIN_UID", "TRAIN_GID", "TFSERVING_IMAGE"):
+                 "DATA_DIR", "TRAIN_UID", "TRAIN_GID", "TFSERVING_IMAGE", "GUNICORN_TIMEOUT",
+                 "PROXY_READ_TIMEOUT", "DENOISER_TF_THREADS", "DENOISER_LOG_LEVEL"):
         clean_env.pop(name, None)
     clean_env.update(env or {})
     result = subprocess.run([binary, "-f", str(kit.COMPOSE_FILE), *args, "config"], capture_output=True,

@@ -174,7 +174,10 @@ def api(kit, stages, tmp_path_factory):
         DENOISER_MAX_UPLOAD_BYTES=stages["api"].env()["DENOISER_MAX_UPLOAD_BYTES"], DENOISER_CORS_ORIGINS="",
         DENOISER_TF_THREADS="1", TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1",
     )
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # gunicorn.conf.py makes (and removes) its own
+    # Same command as the image; gunicorn reads extra flags from GUNICORN_CMD_ARGS (over the config
+    # file), which keeps the test's server on loopback instead of the config's 0.0.0.0.
+    env["GUNICORN_CMD_ARGS"] = f"--bind 127.0.0.1:{port}"
     env["PATH"] = f"{Path(gunicorn).parent}{os.pathsep}{env.get('PATH', '')}"
     with log.open("wb") as sink:
         process = subprocess.Popen([gunicorn, *command[1:]], cwd=kit.ROOT, env=env, stdout=sink,
