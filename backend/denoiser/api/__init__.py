@@ -59,4 +59,5 @@ def create_app(test_config: dict | Settings | None = None) -> Flask:
         app.register_blueprint(blueprint)
     if (settings.static_dir / "index.html").is_file():
         app.register_blueprint(spa.make_blueprint(settings.static_dir))
+    log.info("api ready", extra={"fields": {"models": sorted(registry.models), "default": registry.default}})
     return app

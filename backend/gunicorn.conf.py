@@ -1,0 +1,53 @@
+"""gunicorn settings for the denoiser API: `gunicorn -c backend/gunicorn.conf.py 'denoiser.api.wsgi:app'`.
+
+Each worker imports the app after fork and loads its own models (never --preload: TensorFlow
+initialised before fork hangs workers). Prometheus runs in multiprocess mode so /metrics adds up
+every worker; the directory is created here, emptied at start and cleaned as workers exit.
+"""
+
+import os
+import shutil
+import tempfile
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))  # 2 cores: one worker per core
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))  # gthread workers: keep-alive and overlapping I/O
+worker_class = "gthread" if threads > 1 else "sync"
+preload_app = False
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))  # TensorFlow import + model load + warm-up
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = 5
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "500"))
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+accesslog = None  # the app logs one JSON line per request
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+limit_request_line = 8190
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+_own_dir = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+if _own_dir:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="denoiser-prometheus-")
+
+
+def on_starting(server):
+    """Start from an empty Prometheus multiprocess directory (stale files would skew counters)."""
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):
+        if name.endswith(".db"):
+            os.remove(os.path.join(directory, name))
+
+
+def child_exit(server, worker):
+    """Drop a dead worker's live gauges from the multiprocess directory."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    """Remove the multiprocess directory this config created."""
+    if _own_dir:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
