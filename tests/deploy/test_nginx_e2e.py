@@ -131,7 +131,8 @@ def digit_png(kit, size: int = 112) -> bytes:
     """A digit as a person would upload it: one of the model's examples, dark on light, upscaled."""
     from PIL import Image, ImageOps
 
-    examples = sorted(kit.ROOT.glob("models/mnist/*/examples.json"))
+    model_dir = Path(os.environ.get("DEPLOY_TEST_MODEL_DIR") or kit.ROOT / "models")
+    examples = sorted(model_dir.glob("mnist/*/examples.json"))
     if examples:
         data_url = json.loads(examples[-1].read_text())["examples"][0]["image"]
         image = Image.open(io.BytesIO(base64.b64decode(data_url.split(",", 1)[1]))).convert("L")
@@ -163,14 +164,16 @@ def api(kit, stages, tmp_path_factory):
         pytest.fail("gunicorn is not installed in the venv (make install-python)")
     for needed in ("backend/gunicorn.conf.py", "backend/denoiser/api/wsgi.py"):
         assert (kit.ROOT / needed).exists(), f"{needed} is missing: the api target's command cannot run"
-    models = sorted(kit.ROOT.glob("models/*/*/saved_model.pb"))
-    assert models, "no SavedModel under models/<name>/<version>/: the api target serves the committed models"
+    # The committed models, as the image bakes them in (DEPLOY_TEST_MODEL_DIR points elsewhere).
+    model_dir = Path(os.environ.get("DEPLOY_TEST_MODEL_DIR") or kit.ROOT / "models")
+    assert sorted(model_dir.glob("*/*/saved_model.pb")), (
+        f"no SavedModel under {model_dir}/<name>/<version>/: the api target serves the committed models")
     port = kit.free_port()
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     env = dict(os.environ)
     env.update(
         PORT=str(port), WEB_CONCURRENCY="1", GUNICORN_THREADS="2",
-        DENOISER_MODEL_DIR=str(kit.ROOT / "models"), DENOISER_STATIC_DIR=str(kit.ROOT / "frontend" / "dist"),
+        DENOISER_MODEL_DIR=str(model_dir), DENOISER_STATIC_DIR=str(kit.ROOT / "frontend" / "dist"),
         DENOISER_MAX_UPLOAD_BYTES=stages["api"].env()["DENOISER_MAX_UPLOAD_BYTES"], DENOISER_CORS_ORIGINS="",
         DENOISER_TF_THREADS="1", TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1",
     )

@@ -99,7 +99,7 @@ try {
 
   // A gallery example: its own request and a new denoised image.
   const example = page.getByRole('button', { name: /^Example 1:/ })
-  await example.waitFor({ state: 'visible' })
+  await example.waitFor({ state: 'visible', timeout: Math.min(timeout, 30000) })
   await example.click()
   await denoise.click()
   await waitForDenoised(drawn)
