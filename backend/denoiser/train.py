@@ -79,7 +79,7 @@ def fit(config: TrainConfig, train_x: np.ndarray, val_x: np.ndarray) -> tuple[mo
     autoencoder.denoiser.compile(optimizer=keras.optimizers.Adam(schedule), loss="mse", metrics=["mae"])
     stop = keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True, verbose=1)
     history = autoencoder.denoiser.fit(
-        train_ds, validation_data=(val_noisy, val_clean), epochs=config.epochs, callbacks=[stop],
+        train_ds, validation_data=(val_noisy, val_clean), epochs=config.epochs, callbacks=[stop], shuffle=False,
         verbose=1 if sys.stdout.isatty() else 2)
     return autoencoder, {key: [float(v) for v in values] for key, values in history.history.items()}
 

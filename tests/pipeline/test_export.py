@@ -1,0 +1,113 @@
+"""Train a short run, export it, reload it with bare TensorFlow in a fresh process, evaluate it."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from denoiser import evaluate, export, train
+
+DATA_DIR = str(train.data.REPO_ROOT.parent / "shared" / "datasets")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """One short training run per architecture family used below (unet, conv)."""
+    out = tmp_path_factory.mktemp("models")
+    dirs = {}
+    for arch in ("unet", "conv"):
+        dirs[arch] = train.main(["--dataset", "mnist", "--data-dir", DATA_DIR, "--arch", arch, "--epochs", "1",
+                                 "--limit", "300", "--width", "8", "--batch-size", "32",
+                                 "--name", f"tiny-{arch}", "--output-dir", str(out)])
+    return dirs
+
+
+BARE_LOAD = textwrap.dedent("""
+    import json, sys
+    import numpy as np
+    import tensorflow as tf
+    model = tf.saved_model.load(sys.argv[1])
+    meta = json.load(open(sys.argv[1] + "/metadata.json"))
+    images = tf.constant(np.random.default_rng(0).random((5, 28, 28, 1)), tf.float32)
+    out = {"signatures": sorted(model.signatures.keys())}
+    for name in ("serving_default", "denoise"):
+        y = model.signatures[name](images=images)["denoised"].numpy()
+        out[name] = [list(y.shape), float(y.min()), float(y.max())]
+    z = model.signatures["encode"](images=images)["latent"].numpy()
+    out["encode"] = list(z.shape)
+    if "decode" in model.signatures:
+        x = model.signatures["decode"](latent=tf.constant(z))["images"].numpy()
+        out["decode"] = [list(x.shape), float(x.min()), float(x.max())]
+    out["latent_dim"] = meta["latent_dim"]
+    print(json.dumps(out))
+""")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("arch", ["unet", "conv"])
+def test_export_loads_with_bare_tensorflow_in_a_fresh_process(exported, arch):
+    result = subprocess.run([sys.executable, "-c", BARE_LOAD, str(exported[arch])],
+                            capture_output=True, text=True, timeout=180, cwd="/")
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    for name in ("serving_default", "denoise"):
+        shape, low, high = out[name]
+        assert shape == [5, 28, 28, 1] and 0.0 <= low <= high <= 1.0
+    assert out["encode"] == [5, out["latent_dim"]] == [5, 128]
+    if arch == "conv":
+        assert out["signatures"] == ["decode", "denoise", "encode", "serving_default"]
+        shape, low, high = out["decode"]
+        assert shape == [5, 28, 28, 1] and 0.0 <= low <= high <= 1.0
+    else:
+        assert out["signatures"] == ["denoise", "encode", "serving_default"]
+
+
+@pytest.mark.slow
+def test_model_card_and_history(exported):
+    card = export.read_metadata(exported["unet"])
+    assert card["name"] == "tiny-unet" and card["version"] == 1 and card["arch"] == "unet"
+    assert card["training"]["n_train"] == 270 and card["training"]["n_validation"] == 30
+    assert card["training"]["command"].startswith("python -m denoiser.train --dataset mnist")
+    assert card["training"]["config"]["width"] == 8
+    assert "gaussian:0.5" in card["metrics"]["validation"]
+    assert card["library_versions"]["tensorflow"]
+    history = json.loads((exported["unet"] / "history.json").read_text())
+    assert len(history["loss"]) == len(history["val_loss"]) == 1
+
+
+@pytest.mark.slow
+def test_a_second_run_gets_the_next_version(exported):
+    root = exported["unet"].parent.parent
+    assert export.next_version(root, "tiny-unet") == 2
+    with pytest.raises(FileExistsError):
+        export.export_model(None, exported["unet"], {})
+
+
+@pytest.mark.slow
+def test_evaluate_writes_report_latent_map_and_gallery(exported):
+    model_dir = exported["conv"]
+    report = evaluate.main(["--model", str(model_dir), "--data-dir", DATA_DIR, "--limit", "200",
+                            "--levels", "0.5", "--baseline-limit", "12"])
+    text = report.read_text()
+    assert "Headline" in text and "median 3x3" in text and "PCA (128 components)" in text
+    for figure in ("grid.png", "learning_curves.png", "psnr_vs_level.png", "latent_map.png"):
+        assert (model_dir / "report" / figure).stat().st_size > 1000
+    latent_map = json.loads((model_dir / "latent_map.json").read_text())
+    assert len(latent_map["mean"]) == 128 and len(latent_map["components"]) == 2
+    assert len(latent_map["points"]) == 200 and {p[2] for p in latent_map["points"]} == set(range(10))
+    examples = json.loads((model_dir / "examples.json").read_text())["examples"]
+    assert len(examples) == 20 and examples[0]["image"].startswith("data:image/png;base64,")
+    card = export.read_metadata(model_dir)
+    scores = card["metrics"]["test"]["gaussian:0.5"]
+    assert scores["denoised"]["psnr"] > scores["noisy"]["psnr"]
+
+
+def test_training_flags_are_validated():
+    with pytest.raises(SystemExit):
+        train.parse_args(["--arch", "nope"])
+    with pytest.raises(ValueError, match="noise levels"):
+        train.parse_args(["--level-min", "0.9", "--level-max", "0.1"])
+    with pytest.raises(ValueError, match="unknown noise"):
+        train.parse_args(["--noise", "blur=1"])
