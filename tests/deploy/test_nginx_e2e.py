@@ -9,6 +9,7 @@ Skipped only when a binary it needs (nginx, curl, node, chromium) is missing."""
 from __future__ import annotations
 
 import base64
+import gzip
 import io
 import json
 import os
@@ -260,6 +261,15 @@ def test_api_json_routes_are_proxied(web, path):
     assert status == 200, body[:500]
     assert headers["Content-Type"].startswith("application/json")
     json.loads(body)
+
+
+def test_api_json_is_gzipped_through_nginx(web):
+    # The API's answers are JSON (data URLs, model cards); nginx compresses them for clients that ask.
+    status, headers, body = http_get(web["url"] + "/openapi.json", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("Content-Encoding") == "gzip"
+    assert json.loads(gzip.decompress(body))
+    status, headers, body = http_get(web["url"] + "/openapi.json")
+    assert "Content-Encoding" not in headers and json.loads(body)
 
 
 def test_metrics_and_docs_are_proxied(web):
