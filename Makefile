@@ -14,7 +14,7 @@ MODEL ?= models/$(DATASET)/1
 export PYTHONUNBUFFERED := 1
 
 .PHONY: install install-python install-frontend frontend train evaluate test test-python test-frontend \
-        test-e2e lint serve dev run bench up down clean
+        test-e2e lint serve dev run compare bench up down clean
 
 install: install-python install-frontend ## Python venv + npm packages
 
@@ -71,6 +71,9 @@ run: install frontend ## Set up everything and serve UI + API on http://localhos
 	@ls models/*/*/saved_model.pb >/dev/null 2>&1 \
 	  || { echo "error: no model under models/<name>/<version>/; train one: make train" >&2; exit 1; }
 	@$(MAKE) --no-print-directory serve
+
+compare: install-python ## Train the seed-report architectures under the same protocol and score them
+	$(PY) -m denoiser.compare --dataset $(DATASET) --data-dir $(DATA_DIR) --markdown runs/compare.md
 
 bench: install-python ## Latency: gunicorn vs in-process signature vs naive model.predict
 	$(PY) -m denoiser.bench
