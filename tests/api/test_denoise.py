@@ -7,9 +7,10 @@ import io
 
 import numpy as np
 import pytest
+from PIL import Image
+
 from denoiser import metrics, noise
 from denoiser.preprocess import to_model_input
-from PIL import Image
 
 
 def post_file(client, data: bytes, **form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from denoiser.api import create_app
 from denoiser.api.settings import Settings
 
@@ -93,6 +94,11 @@ def test_spa_served_with_index_fallback(tmp_path):
     assert (missing.status_code, missing.get_json()["error"]["code"]) == (404, "not_found")
     assert client.get("/../settings.py").status_code == 404
     assert client.get("/healthz").get_json() == {"status": "ok"}
+    wrong = client.get("/denoise", headers={"Accept": "text/html"})
+    assert (wrong.status_code, wrong.get_json()["error"]["code"]) == (405, "method_not_allowed")
+    assert client.options("/encode").headers["Allow"] == "OPTIONS, POST"
+    assert client.get("/models/nope/examples").status_code in (404, 503)
+    assert b"id=root" in client.get("/modelsfoo", headers={"Accept": "text/html"}).data
 
 
 def test_no_spa_without_dist(client):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from denoiser import preprocess
 from PIL import Image, ImageDraw
 from scipy import ndimage
+
+from denoiser import preprocess
 
 
 def assert_mnist_form(digit: np.ndarray) -> None:

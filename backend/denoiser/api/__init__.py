@@ -58,6 +58,6 @@ def create_app(test_config: dict | Settings | None = None) -> Flask:
     for blueprint in (inference.bp, health.bp, docs.bp):
         app.register_blueprint(blueprint)
     if (settings.static_dir / "index.html").is_file():
-        app.register_blueprint(spa.make_blueprint(settings.static_dir))
+        spa.register(app, settings.static_dir)
     log.info("api ready", extra={"fields": {"models": sorted(registry.models), "default": registry.default}})
     return app

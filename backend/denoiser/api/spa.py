@@ -1,14 +1,32 @@
-"""Serve the built SPA (frontend/dist) at `/`, falling back to index.html for client-side routes."""
+"""Serve the built SPA (frontend/dist) at `/`, falling back to index.html for client-side routes.
+
+The catch-all route never matches the API's own first path segments, so a wrong method on an API
+path still answers 405 and `Allow` lists only the API's methods.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from flask import Blueprint, abort, request, send_from_directory
+from flask import Blueprint, Flask, abort, request, send_from_directory
+from werkzeug.routing import PathConverter
 
 
-def make_blueprint(static_dir: Path) -> Blueprint:
-    """A blueprint serving files from `static_dir` (which must hold index.html)."""
+def _converter(reserved: set[str]) -> type[PathConverter]:
+    """A path converter that refuses paths whose first segment is one of `reserved`."""
+    names = "|".join(re.escape(name) for name in sorted(reserved))
+
+    class SpaPath(PathConverter):
+        regex = rf"(?!(?:{names})(?:/|$))[^/].*?" if names else PathConverter.regex
+
+    return SpaPath
+
+
+def register(app: Flask, static_dir: Path) -> None:
+    """Add the SPA routes to `app` (call after every API blueprint is registered)."""
+    reserved = {rule.rule.strip("/").split("/")[0] for rule in app.url_map.iter_rules()} - {""}
+    app.url_map.converters["spa"] = _converter(reserved)
     bp = Blueprint("spa", __name__)
     root = static_dir.resolve()
 
@@ -17,7 +35,7 @@ def make_blueprint(static_dir: Path) -> Blueprint:
         """The SPA's entry page."""
         return send_from_directory(root, "index.html", max_age=0)
 
-    @bp.get("/<path:path>")
+    @bp.get("/<spa:path>")
     def asset(path: str):
         """A built file, or index.html for an HTML navigation to a client-side route."""
         candidate = (root / path).resolve()
@@ -28,4 +46,4 @@ def make_blueprint(static_dir: Path) -> Blueprint:
             return send_from_directory(root, "index.html", max_age=0)
         abort(404)
 
-    return bp
+    app.register_blueprint(bp)

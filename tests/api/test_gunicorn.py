@@ -1,0 +1,50 @@
+"""The API under the real gunicorn config: two workers, one /metrics, the PNG answer over HTTP."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import requests
+from PIL import Image, ImageDraw
+
+
+def healthz_count(base: str) -> float:
+    text = requests.get(f"{base}/metrics", timeout=10).text
+    match = re.search(r'^denoiser_http_requests_total\{method="GET",route="/healthz",status="200"\} (\S+)$',
+                      text, re.MULTILINE)
+    return float(match.group(1)) if match else 0.0
+
+
+def served_by(log_path, route: str) -> set[int]:
+    pids = set()
+    for line in log_path.read_text().splitlines():
+        if line.startswith("{") and '"message": "request"' in line:
+            entry = json.loads(line)
+            if entry["route"] == route:
+                pids.add(entry["pid"])
+    return pids
+
+
+def test_metrics_count_requests_across_two_workers(live_server):
+    base, log_path = live_server
+    before = healthz_count(base)
+    for _ in range(40):  # a new connection each time, so both workers take some
+        assert requests.get(f"{base}/healthz", headers={"Connection": "close"}, timeout=10).ok
+    assert len(served_by(log_path, "/healthz")) == 2
+    assert healthz_count(base) == before + 40
+
+
+def test_png_answer_over_http(live_server):
+    base, _ = live_server
+    canvas = Image.new("L", (280, 280), 255)
+    ImageDraw.Draw(canvas).line([(70, 60), (200, 60), (110, 230)], fill=0, width=18)
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="PNG")
+    response = requests.post(f"{base}/denoise", files={"image": ("digit.png", buffer.getvalue(), "image/png")},
+                             headers={"Accept": "image/png", "X-Request-ID": "live-1"}, timeout=30)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "image/png"
+    assert response.headers["X-Request-ID"] == "live-1"
+    assert Image.open(io.BytesIO(response.content)).size == (28, 28)
