@@ -117,7 +117,10 @@ export default function App() {
   // --- denoise + encode -----------------------------------------------------------------------
   const run = useCallback(
     async ({ strokeEnd, explicit = false }: RunOptions = {}) => {
+      // marks of the last run only (for profiling in devtools or the e2e test)
+      for (const name of ['denoise:input', 'denoise:response', 'denoise:decoded']) performance.clearMarks(name)
       const input = await pad.current?.getInput()
+      performance.mark('denoise:input')
       if (!input) {
         if (explicit) setError(BLANK_ERROR)
         return
@@ -129,22 +132,25 @@ export default function App() {
       const { model: name, noise: type, level: amount, seed: noiseSeed } = settings.current
       setBusy(true)
 
-      api
-        .encode(input.blob, { model: name, preprocess: input.preprocess }, controller.signal)
-        .then((answer) => {
-          if (id === seq.current) setEncoded(answer)
-        })
-        .catch(() => {
-          // the latent view is secondary: the denoise call reports errors
-        })
-
       try {
         const answer = await api.denoise(
           input.blob,
           { model: name, noise: type, level: amount, seed: noiseSeed, preprocess: input.preprocess },
           controller.signal,
         )
+        performance.mark('denoise:response')
+        // The latent view follows the images: asked once the denoised result is in, so the two
+        // requests do not compete for the server's worker.
+        api
+          .encode(input.blob, { model: name, preprocess: input.preprocess }, controller.signal)
+          .then((latent) => {
+            if (id === seq.current) setEncoded(latent)
+          })
+          .catch(() => {
+            // the latent view is secondary: the denoise call reports errors
+          })
         await Promise.all([answer.input, answer.noisy, answer.denoised].map(preloadImage))
+        performance.mark('denoise:decoded')
         if (id !== seq.current) return // a newer request superseded this one
         pendingMeasure.current = strokeEnd === undefined ? null : { seq: id, start: strokeEnd }
         shownSeq.current = id
@@ -257,7 +263,7 @@ export default function App() {
   const modelInfo = models?.find((m) => m.name === model)
   const empty = padState.strokes === 0 && !padState.hasBackground
   const latentMap = latentMaps[model] ?? null
-  const projection = encoded && encoded.model.name === model ? encoded.projection : null
+  const current = encoded && encoded.model.name === model ? encoded : null
 
   return (
     <div className="app">
@@ -366,8 +372,8 @@ export default function App() {
           <section className="panel latent" aria-labelledby="latent-title">
             <h2 id="latent-title">Latent space</h2>
             <div className="latent__grid">
-              <LatentHeatmap latent={projection && encoded ? encoded.latent : null} />
-              <LatentMap map={latentMap} point={projection} error={latentMapError} />
+              <LatentHeatmap latent={current?.latent ?? null} />
+              <LatentMap map={latentMap} point={current?.projection ?? null} error={latentMapError} />
             </div>
           </section>
         </div>

@@ -85,7 +85,8 @@ export interface DenoiseResponse extends DenoiseResult {
 
 export interface EncodeResult {
   latent: number[]
-  projection: [number, number]
+  /** null when the model has no latent map */
+  projection: [number, number] | null
 }
 
 export interface EncodeResponse extends EncodeResult {

@@ -210,7 +210,7 @@ export function DrawingPad({ brushSize, onStrokeEnd, onChange, ref }: DrawingPad
         if (strokes.current.length === 0 && background.current) {
           input = { blob: background.current.blob, preprocess: background.current.preprocess }
         } else if (strokes.current.length > 0 && canvasRef.current && !isCanvasBlank(canvasRef.current)) {
-          input = { blob: await exportPng(canvasRef.current), preprocess: 'mnist' }
+          input = { blob: exportPng(canvasRef.current), preprocess: 'mnist' }
         }
         if (version.current === v) cache.current = { version: v, input }
         return input

@@ -86,7 +86,7 @@ describe('canvas export', () => {
   })
 
   it('exports a PNG blob', async () => {
-    const blob = await exportPng(drawnCanvas())
+    const blob = exportPng(drawnCanvas())
     expect(blob.type).toBe('image/png')
     expect(await readBlobText(blob)).toBe('png-ink')
   })

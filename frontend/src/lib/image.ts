@@ -68,9 +68,13 @@ export function canvasToBlob(canvas: HTMLCanvasElement, type = 'image/png'): Pro
   })
 }
 
-/** Composite the canvas onto white and encode it as PNG: what the API receives from the pad. */
-export async function exportPng(canvas: HTMLCanvasElement): Promise<Blob> {
-  return canvasToBlob(compositeOnWhite(canvas))
+/**
+ * Composite the canvas onto white and encode it as PNG: what the API receives from the pad.
+ * Encodes synchronously with toDataURL: Chromium's toBlob waits for idle time and can add hundreds
+ * of milliseconds between the end of a stroke and the request.
+ */
+export function exportPng(canvas: HTMLCanvasElement): Blob {
+  return dataUrlToBlob(compositeOnWhite(canvas).toDataURL('image/png'))
 }
 
 /** True when the canvas, composited onto white, has no visible ink. */

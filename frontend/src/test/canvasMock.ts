@@ -95,6 +95,12 @@ export function installCanvasMock() {
       setTimeout(() => callback(new Blob([inked ? 'png-ink' : 'png-blank'], { type })), 0)
     },
   })
+  Object.defineProperty(HTMLCanvasElement.prototype, 'toDataURL', {
+    configurable: true,
+    value(this: HTMLCanvasElement, type = 'image/png') {
+      return `data:${type};base64,${btoa(fakeContext(this).inked ? 'png-ink' : 'png-blank')}`
+    },
+  })
   if (typeof globalThis.createImageBitmap === 'undefined') {
     Object.defineProperty(globalThis, 'createImageBitmap', {
       configurable: true,

@@ -1,0 +1,65 @@
+import { test as base, expect, type Page } from '@playwright/test'
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const SCREENSHOT_DIR = resolve(here, '../test-results/screenshots')
+
+/** `page` that fails the test on any console error or uncaught exception (unless allowed). */
+export const test = base.extend<{ consoleErrors: string[]; allowConsoleErrors: RegExp | null }>({
+  allowConsoleErrors: [null, { option: true }],
+  consoleErrors: async ({ page, allowConsoleErrors }, use) => {
+    const errors: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !(allowConsoleErrors && allowConsoleErrors.test(message.text()))) {
+        errors.push(message.text())
+      }
+    })
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`))
+    await use(errors)
+    expect(errors, 'console errors').toEqual([])
+  },
+})
+
+export { expect }
+
+/** A stroke on the pad with the mouse: from (x0, y0) to (x1, y1) in fractions of the pad's size. */
+export async function stroke(page: Page, points: [number, number][]) {
+  const pad = page.getByRole('img', { name: 'Drawing pad' })
+  const box = await pad.boundingBox()
+  if (!box) throw new Error('drawing pad not visible')
+  const at = ([fx, fy]: [number, number]) => [box.x + fx * box.width, box.y + fy * box.height] as const
+  const [x0, y0] = at(points[0])
+  await page.mouse.move(x0, y0)
+  await page.mouse.down()
+  for (const point of points.slice(1)) {
+    const [x, y] = at(point)
+    await page.mouse.move(x, y, { steps: 6 })
+  }
+  await page.mouse.up()
+}
+
+/** Draw a "7": a top bar and a diagonal. */
+export async function drawSeven(page: Page) {
+  await stroke(page, [
+    [0.28, 0.25],
+    [0.72, 0.25],
+    [0.45, 0.8],
+  ])
+}
+
+export async function screenshot(page: Page, name: string, fullPage = true) {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true })
+  await page.screenshot({ path: resolve(SCREENSHOT_DIR, `${name}.png`), fullPage })
+}
+
+/** The three result images are shown and are real 28x28 PNGs. */
+export async function expectResults(page: Page) {
+  for (const name of ['Original', 'Noisy', 'Denoised']) {
+    const img = page.getByRole('img', { name: `${name} image, 28 by 28 pixels` })
+    await expect(img).toBeVisible()
+    await expect(img).toHaveAttribute('src', /^data:image\/png;base64,/)
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => [el.complete, el.naturalWidth, el.naturalHeight])).toEqual([true, 28, 28])
+  }
+}

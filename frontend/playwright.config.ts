@@ -1,0 +1,73 @@
+import { defineConfig } from '@playwright/test'
+import { fileURLToPath } from 'node:url'
+import { dirname, resolve } from 'node:path'
+
+/**
+ * End-to-end tests against the REAL API: gunicorn serving the committed models and the built SPA.
+ * No browser is downloaded: Debian's Chromium runs them (CHROMIUM_PATH overrides the path).
+ */
+const here = dirname(fileURLToPath(import.meta.url))
+const root = resolve(here, '..')
+export const PORT = Number(process.env.E2E_PORT ?? 8765)
+export const BASE_URL = `http://127.0.0.1:${PORT}`
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** Environment for a gunicorn serving the API + SPA on `port` (also used by the API-down test). */
+export function serverEnv(port: number): Record<string, string> {
+  return {
+    PORT: String(port),
+    DENOISER_MODEL_DIR: process.env.DENOISER_MODEL_DIR ?? resolve(root, 'models'),
+    DENOISER_STATIC_DIR: resolve(here, 'dist'),
+    WEB_CONCURRENCY: '1',
+    DENOISER_LOG_LEVEL: 'WARNING',
+    GUNICORN_LOG_LEVEL: 'warning',
+  }
+}
+
+export const GUNICORN = resolve(root, '.venv/bin/gunicorn')
+export const GUNICORN_ARGS = ['-c', resolve(root, 'backend/gunicorn.conf.py'), 'denoiser.api.wsgi:app']
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: './test-results/playwright',
+  fullyParallel: false,
+  workers: 1, // one gunicorn worker and two shared CPU cores: run the scenarios one after another
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  forbidOnly: !!process.env.CI,
+  reporter: [['list']],
+  use: {
+    baseURL: BASE_URL,
+    trace: 'off',
+    screenshot: 'only-on-failure',
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: { browserName: 'chromium', viewport: { width: 1280, height: 900 } },
+    },
+  ],
+  webServer: {
+    command: `${GUNICORN} ${GUNICORN_ARGS.join(' ')}`,
+    cwd: root,
+    url: `${BASE_URL}/readyz`, // 503 until the models are loaded and warmed
+    env: serverEnv(PORT),
+    timeout: 240_000,
+    reuseExistingServer: !process.env.CI && !!process.env.E2E_REUSE_SERVER,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+  },
+})
