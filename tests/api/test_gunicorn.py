@@ -6,8 +6,11 @@ import io
 import json
 import re
 
+import pytest
 import requests
 from PIL import Image, ImageDraw
+
+pytestmark = pytest.mark.e2e  # starts a real gunicorn
 
 
 def healthz_count(base: str) -> float:
