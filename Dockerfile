@@ -17,7 +17,9 @@ FROM ${NODE_IMAGE} AS frontend
 WORKDIR /src/frontend
 # Lock file first, so the npm layer is rebuilt only when the dependencies change.
 COPY frontend/package.json frontend/package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# npm ci, or (when it rejects a lock file missing optional platform packages, npm/cli#9846) the same
+# locked versions through npm install --no-save.
+RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save
 COPY frontend/ ./
 RUN npm run build
 

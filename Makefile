@@ -31,9 +31,14 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install-frontend: frontend/node_modules/.installed
+# npm ci is exact, but rejects a lock file that lacks entries for optional platform packages the
+# registry does not serve (npm/cli#9846: rollup's non-Linux binaries on a partial mirror); then
+# `npm install --no-save` installs the same locked versions without rewriting the lock file.
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm not found; install Node.js >= 20.19 (with npm)" >&2; exit 1; }
-	cd frontend && npm ci --no-audit --no-fund
+	cd frontend && { npm ci --no-audit --no-fund \
+	  || { echo "npm ci refused the lock file; falling back to npm install --no-save" >&2; \
+	       npm install --no-audit --no-fund --no-save; }; }
 	touch $@
 
 frontend: install-frontend ## Build the SPA into frontend/dist
