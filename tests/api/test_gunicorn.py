@@ -51,3 +51,27 @@ def test_png_answer_over_http(live_server):
     assert response.headers["Content-Type"] == "image/png"
     assert response.headers["X-Request-ID"] == "live-1"
     assert Image.open(io.BytesIO(response.content)).size == (28, 28)
+
+
+def ready_workers(log_path) -> list[int]:
+    return [json.loads(line)["pid"] for line in log_path.read_text().splitlines()
+            if line.startswith("{") and '"message": "api ready"' in line]
+
+
+def test_counts_survive_a_worker_restart(live_server):
+    """A worker that exits is replaced (child_exit runs); its requests stay counted in /metrics."""
+    import os
+    import signal
+    import time
+
+    base, log_path = live_server
+    for _ in range(10):
+        requests.get(f"{base}/healthz", headers={"Connection": "close"}, timeout=10)
+    before = healthz_count(base)
+    workers = ready_workers(log_path)
+    os.kill(workers[-1], signal.SIGTERM)
+    deadline = time.monotonic() + 120
+    while len(ready_workers(log_path)) == len(workers):
+        assert time.monotonic() < deadline, "no replacement worker"
+        time.sleep(0.5)
+    assert healthz_count(base) == before
