@@ -81,6 +81,14 @@ def test_train_service_runs_the_training_cli_into_models(config, kit):
     assert models and not models[0].get("read_only"), "training writes the new version into ./models"
 
 
+def test_evaluate_service_writes_the_companions_next_to_the_model(config):
+    evaluate = config["services"]["evaluate"]
+    assert evaluate["profiles"] == ["train"]
+    assert evaluate["entrypoint"] == ["python", "-m", "denoiser.evaluate"]
+    models = [v for v in evaluate["volumes"] if v["target"] == "/app/models"]
+    assert models and not models[0].get("read_only")
+
+
 def test_train_flags_exist_in_the_cli(config, kit):
     source = (kit.ROOT / "backend" / "denoiser" / "train.py").read_text()
     command = config["services"]["train"]["command"]
