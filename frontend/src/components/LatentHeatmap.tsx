@@ -28,6 +28,7 @@ export function LatentHeatmap({ latent }: { latent: number[] | null }) {
         ref={canvasRef}
         width={cols * CELL}
         height={rows * CELL}
+        style={{ width: cols * CELL * 2 }}
         role="img"
         aria-label={latent ? `Latent vector heatmap, ${n} values` : 'Latent vector heatmap (empty)'}
       />

@@ -45,7 +45,7 @@ function Panel({ title, src, file, metrics, showMetrics, onLoad }: PanelProps) {
           <div className="result__empty" aria-hidden="true" />
         )}
       </div>
-      {showMetrics && <Metrics metrics={metrics} />}
+      {showMetrics ? <Metrics metrics={metrics} /> : <p className="metrics muted">28×28 model input</p>}
       {src ? (
         <a className="button button--small" href={src} download={file}>
           Download {title.toLowerCase()}
