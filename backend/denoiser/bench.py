@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -90,22 +91,21 @@ def naive_server(model_path: Path, port: int):
     return server
 
 
-def start_gunicorn(model_dir: Path, port: int) -> subprocess.Popen:
-    """The production server, as `make serve` runs it, on a loopback port; returns once ready."""
-    import requests
-
-    env = {**os.environ, "PORT": str(port), "DENOISER_MODEL_DIR": str(model_dir), "DENOISER_LOG_LEVEL": "WARNING"}
+def start_gunicorn(model_dir: Path, port: int, log_path: Path) -> subprocess.Popen:
+    """The production server, as `make serve` runs it, on a loopback port; returns once every worker is ready."""
+    workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+    env = {**os.environ, "PORT": str(port), "DENOISER_MODEL_DIR": str(model_dir)}
     command = [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "backend" / "gunicorn.conf.py"),
                "--bind", f"127.0.0.1:{port}", "denoiser.api.wsgi:app"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=2).ok:
-                time.sleep(3)  # let the second worker finish loading too
-                return process
-        except requests.RequestException:
-            time.sleep(0.5)
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {log_path.read_text()[-2000:]}")
+        if log_path.read_text().count('"message": "api ready"') >= workers:
+            return process
+        time.sleep(0.5)
     process.kill()
     raise RuntimeError("gunicorn did not become ready within 180 s")
 
@@ -130,7 +130,7 @@ def run(args: argparse.Namespace) -> dict:
     results: dict[str, dict] = {}
 
     port = free_port()
-    process = start_gunicorn(args.model_dir, port)
+    process = start_gunicorn(args.model_dir, port, Path(tempfile.mkdtemp()) / "gunicorn.log")
     try:
         with requests.Session() as session:
             url = f"http://127.0.0.1:{port}/denoise"
