@@ -57,11 +57,6 @@ class ServedModel:
     denoise_fn: Any = field(repr=False)
     encode_fn: Any = field(repr=False)
 
-    @property
-    def latent_dim(self) -> int:
-        """Size of the code `encode` returns."""
-        return int(self.metadata.get("latent_dim") or self.encode_fn.structured_outputs["latent"].shape[-1])
-
     def denoise(self, images: np.ndarray) -> np.ndarray:
         """float32 [N, 28, 28, 1] in [0, 1] -> denoised float32 [N, 28, 28, 1] in [0, 1]."""
         import tensorflow as tf
@@ -142,5 +137,5 @@ class Registry:
         name = self.default if name is None else name
         if name not in self.models:
             raise ApiError(404, "model_not_found",
-                           f"unknown model {name!r}; available: {', '.join(sorted(self.models))}")
+                           f"unknown model {name[:64]!r}; available: {', '.join(sorted(self.models))}")
         return self.models[name]
