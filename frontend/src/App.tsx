@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type DragEvent } from 'react'
 import {
   api,
   ApiError,
@@ -64,13 +64,16 @@ export default function App() {
   const [dragging, setDragging] = useState(false)
 
   const [examples, setExamples] = useState<Record<string, Example[]>>({})
-  const [examplesError, setExamplesError] = useState<string | null>(null)
+  const [examplesErrors, setExamplesErrors] = useState<Record<string, string>>({})
   const [latentMaps, setLatentMaps] = useState<Record<string, LatentMapData>>({})
-  const [latentMapError, setLatentMapError] = useState<string | null>(null)
+  const [latentMapErrors, setLatentMapErrors] = useState<Record<string, string>>({})
 
   const debouncedLevel = useDebounced(level, 120)
+  // The latest settings for run(); updated before the effects below read them.
   const settings = useRef({ model, noise, level: debouncedLevel, seed })
-  settings.current = { model, noise, level: debouncedLevel, seed }
+  useLayoutEffect(() => {
+    settings.current = { model, noise, level: debouncedLevel, seed }
+  }, [model, noise, debouncedLevel, seed])
 
   const seq = useRef(0)
   const inflight = useRef<AbortController | null>(null)
@@ -94,23 +97,21 @@ export default function App() {
     return () => controller.abort()
   }, [models, ready])
 
+  // Examples and latent map of the chosen model (refetched on each switch; small JSON files).
   useEffect(() => {
     if (!models) return
     const controller = new AbortController()
-    setExamplesError(null)
-    setLatentMapError(null)
-    if (!examples[model]) {
-      api
-        .examples(model, controller.signal)
-        .then((answer) => setExamples((all) => ({ ...all, [model]: answer.examples })))
-        .catch((e: unknown) => !isAbortError(e) && setExamplesError(toUiError(e).message))
+    const failed = (record: typeof setExamplesErrors) => (e: unknown) => {
+      if (!isAbortError(e)) record((all) => ({ ...all, [model]: toUiError(e).message }))
     }
-    if (!latentMaps[model]) {
-      api
-        .latentMap(model, controller.signal)
-        .then((answer) => setLatentMaps((all) => ({ ...all, [model]: answer })))
-        .catch((e: unknown) => !isAbortError(e) && setLatentMapError(toUiError(e).message))
-    }
+    api
+      .examples(model, controller.signal)
+      .then((answer) => setExamples((all) => ({ ...all, [model]: answer.examples })))
+      .catch(failed(setExamplesErrors))
+    api
+      .latentMap(model, controller.signal)
+      .then((answer) => setLatentMaps((all) => ({ ...all, [model]: answer })))
+      .catch(failed(setLatentMapErrors))
     return () => controller.abort()
   }, [model, models])
 
@@ -229,7 +230,9 @@ export default function App() {
 
   // Paste an image anywhere; Ctrl/Cmd+Z undoes a stroke unless a form field has the focus.
   const onFileRef = useRef(onFile)
-  onFileRef.current = onFile
+  useLayoutEffect(() => {
+    onFileRef.current = onFile
+  })
   useEffect(() => {
     const onPaste = (event: ClipboardEvent) => {
       const file = Array.from(event.clipboardData?.files ?? []).find((f) => f.type.startsWith('image/'))
@@ -352,7 +355,7 @@ export default function App() {
           <Gallery
             examples={examples[model] ?? null}
             loading={!examples[model]}
-            error={examplesError}
+            error={examples[model] ? null : (examplesErrors[model] ?? null)}
             onPick={onPick}
           />
         </section>
@@ -373,7 +376,7 @@ export default function App() {
             <h2 id="latent-title">Latent space</h2>
             <div className="latent__grid">
               <LatentHeatmap latent={current?.latent ?? null} />
-              <LatentMap map={latentMap} point={current?.projection ?? null} error={latentMapError} />
+              <LatentMap map={latentMap} point={current?.projection ?? null} error={latentMap ? null : (latentMapErrors[model] ?? null)} />
             </div>
           </section>
         </div>

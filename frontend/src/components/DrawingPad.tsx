@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useImperativeHandle, useRef, type Ref } from 'react'
+import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, type Ref } from 'react'
 import type { Preprocess } from '../api'
 import { exportPng, fitRect, isCanvasBlank, meanGreyOnWhite } from '../lib/image'
 
@@ -117,10 +117,13 @@ export function DrawingPad({ brushSize, onStrokeEnd, onChange, ref }: DrawingPad
   const background = useRef<Background | null>(null)
   const version = useRef(0)
   const cache = useRef<{ version: number; input: PadInput | null } | null>(null)
+  // Latest props for the pointer handlers and the imperative handle.
   const brush = useRef(brushSize)
-  brush.current = brushSize
   const callbacks = useRef({ onStrokeEnd, onChange })
-  callbacks.current = { onStrokeEnd, onChange }
+  useLayoutEffect(() => {
+    brush.current = brushSize
+    callbacks.current = { onStrokeEnd, onChange }
+  })
 
   const context = () => canvasRef.current?.getContext('2d') ?? null
 
