@@ -354,7 +354,7 @@ export default function App() {
           </label>
           <Gallery
             examples={examples[model] ?? null}
-            loading={!examples[model]}
+            loading={!examples[model] && models !== null}
             error={examples[model] ? null : (examplesErrors[model] ?? null)}
             onPick={onPick}
           />

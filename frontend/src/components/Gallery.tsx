@@ -14,6 +14,7 @@ export function Gallery({ examples, loading, error, onPick }: GalleryProps) {
       <h2 id="gallery-title">Examples</h2>
       {error && <p className="muted">Examples unavailable: {error}</p>}
       {loading && !examples && <p className="muted">Loading examples…</p>}
+      {!loading && !examples && !error && <p className="muted">Examples appear once the API is reachable.</p>}
       {examples && (
         <ul className="gallery__grid">
           {examples.map((example, index) => (
