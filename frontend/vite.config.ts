@@ -6,17 +6,15 @@ import react from '@vitejs/plugin-react'
 const apiRoutes = ['/denoise', '/encode', '/models', '/model', '/healthz', '/readyz', '/metrics', '/openapi.json', '/docs']
 const apiTarget = process.env.VITE_PROXY_TARGET ?? 'http://localhost:8000'
 
+// '^/model(\\?.*)?$' so that /model does not swallow /models/...; the others are plain prefixes.
+const proxy = Object.fromEntries(
+  apiRoutes.map((route) => [route === '/model' ? '^/model(\\?.*)?$' : route, { target: apiTarget, changeOrigin: true }]),
+)
+
 export default defineConfig({
   plugins: [react()],
-  server: {
-    proxy: Object.fromEntries(
-      // '^/model(\\?|$)' so that /model does not swallow /models/...; the others are plain prefixes.
-      apiRoutes.map((route) => [
-        route === '/model' ? '^/model(\\?.*)?$' : route,
-        { target: apiTarget, changeOrigin: true },
-      ]),
-    ),
-  },
+  server: { proxy },
+  preview: { proxy },
   build: {
     target: 'es2022',
   },
