@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> Path:
     report_dir.mkdir(exist_ok=True)
     print(f"evaluating {model_dir} on {len(clean)} {dataset.name} test images from {dataset.source}", flush=True)
 
-    settings = sorted({("gaussian", level) for level in args.levels} | set(args.noise)
+    settings = sorted({("gaussian", level) for level in args.levels if level > 0} | set(args.noise)
                       | {("none", 0.0), ("salt_pepper", 0.2), ("speckle", 0.5)},
                       key=lambda s: (NOISE_TYPES.index(s[0]), s[1]))
     tables = {"test": model_table(denoise, clean, settings, args.seed)}
