@@ -37,7 +37,7 @@ def create_app(test_config: dict | Settings | None = None) -> Flask:
         settings = test_config
     elif test_config:
         settings = settings.with_overrides(test_config)
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # the SPA blueprint serves files
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
     app.json.sort_keys = False  # keep the documented key order
     if isinstance(test_config, dict):
