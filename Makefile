@@ -8,7 +8,7 @@ PORT ?= 8000
 DATA_DIR ?= ../shared/datasets
 DATASET ?= mnist
 ARCH ?= unet
-EPOCHS ?= 24
+EPOCHS ?= 32
 NOISE ?= gaussian:0.5
 MODEL ?= models/$(DATASET)/1
 export PYTHONUNBUFFERED := 1
@@ -44,7 +44,7 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 frontend: install-frontend ## Build the SPA into frontend/dist
 	cd frontend && npm run build
 
-train: install-python ## Train, export and evaluate a new version: make train DATASET=mnist ARCH=unet EPOCHS=24
+train: install-python ## Train, export and evaluate a new version: make train DATASET=mnist ARCH=unet EPOCHS=32
 	$(PY) -m denoiser.train --dataset $(DATASET) --data-dir $(DATA_DIR) --arch $(ARCH) --epochs $(EPOCHS) \
 	  --output-dir models --name $(DATASET)
 	$(PY) -m denoiser.evaluate --model "$$(ls -d models/$(DATASET)/[0-9]* | sort -t/ -k3 -n | tail -1)" \

@@ -20,11 +20,11 @@ class TrainConfig:
     width: int = 32
     # Per-sample noise mix drawn fresh every epoch: type weights and a uniform level range.
     noise_weights: dict[str, float] = field(default_factory=lambda: {
-        "none": 0.1, "gaussian": 0.6, "salt_pepper": 0.15, "speckle": 0.15})
+        "none": 0.1, "gaussian": 0.7, "salt_pepper": 0.1, "speckle": 0.1})
     level_min: float = 0.0
     level_max: float = 0.8
     augment_shift: int = 2
-    epochs: int = 40
+    epochs: int = 32
     batch_size: int = 64
     learning_rate: float = 2e-3
     patience: int = 6
