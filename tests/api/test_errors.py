@@ -5,33 +5,15 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image, ImageDraw
+from image_samples import draw_digit, encode, png_header_only
+from PIL import Image
 
 PNG = "image/png"
 
 
-def encode(image: Image.Image, fmt: str = "PNG") -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format=fmt)
-    return buffer.getvalue()
-
-
 def drawing() -> Image.Image:
-    image = Image.new("L", (300, 200), 255)
-    ImageDraw.Draw(image).line([(40, 40), (120, 40), (60, 160)], fill=0, width=10)
-    return image
-
-
-def png_header_only(width: int, height: int) -> bytes:
-    """A PNG whose IHDR declares width x height but holds no real pixel data."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 16)) \
-        + chunk(b"IEND", b"")
+    """A dark-on-light stroke drawing."""
+    return draw_digit(size=(300, 200), centre=(90, 70), scale=40, width=10)
 
 
 GOOD = encode(drawing())
