@@ -48,19 +48,21 @@ def _known(name: str):
     return _registry().get(name)
 
 
+def _companion(name: str, attribute: str, filename: str):
+    """A served model's companion JSON file, or 404 not_found when the model has none."""
+    payload = getattr(_known(name), attribute)
+    if payload is None:
+        raise ApiError(404, "not_found", f"model {name} has no {filename}")
+    return jsonify(payload)
+
+
 @bp.get("/models/<name>/examples")
 def examples(name: str):
     """The model's examples.json (test images, two per class)."""
-    served = _known(name)
-    if served.examples is None:
-        raise ApiError(404, "not_found", f"model {name} has no examples.json")
-    return jsonify(served.examples)
+    return _companion(name, "examples", "examples.json")
 
 
 @bp.get("/models/<name>/latent-map")
 def latent_map(name: str):
     """The model's latent_map.json (PCA of test digits' latent vectors)."""
-    served = _known(name)
-    if served.latent_map is None:
-        raise ApiError(404, "not_found", f"model {name} has no latent_map.json")
-    return jsonify(served.latent_map)
+    return _companion(name, "latent_map", "latent_map.json")
