@@ -84,14 +84,19 @@ def _prefers_png() -> bool:
     return best == "image/png"
 
 
-@bp.post("/denoise")
-def denoise():
-    """Denoise one or more images; JSON with data URLs and metrics, or the PNG itself."""
+def _prepared_request():
+    """Read and validate the request: (stopwatch, options, served model, clean [N, 28, 28, 1] batch)."""
     watch = Stopwatch()
     payload = read_payload(request, _settings().max_batch)
     options = parse_options(payload.options)
     model = _registry().get(options.model)
-    clean = clean_batch(payload, options, watch)
+    return watch, options, model, clean_batch(payload, options, watch)
+
+
+@bp.post("/denoise")
+def denoise():
+    """Denoise one or more images; JSON with data URLs and metrics, or the PNG itself."""
+    watch, options, model, clean = _prepared_request()
     noisy = noise.add_noise(clean, options.noise, options.level, options.seed)
     watch.lap("noise")
     with observe_model(model.name, "denoise"):
@@ -123,11 +128,7 @@ def denoise():
 @bp.post("/encode")
 def encode():
     """Latent vectors of one or more images and their 2-D projections on the model's latent map."""
-    watch = Stopwatch()
-    payload = read_payload(request, _settings().max_batch)
-    options = parse_options(payload.options)
-    model = _registry().get(options.model)
-    clean = clean_batch(payload, options, watch)
+    watch, options, model, clean = _prepared_request()
     with observe_model(model.name, "encode"):
         latent = model.encode(clean)
     watch.lap("model")
