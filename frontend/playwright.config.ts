@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test'
 import { fileURLToPath } from 'node:url'
 import { dirname, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
 
 /**
  * End-to-end tests against the REAL API: gunicorn serving the committed models and the built SPA.
@@ -12,15 +13,8 @@ export const PORT = Number(process.env.E2E_PORT ?? 8765)
 export const BASE_URL = `http://127.0.0.1:${PORT}`
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+/** Chromium flags this environment needs (DESIGN.md); shared with tests/deploy/ui_smoke.mjs. */
+export const CHROMIUM_ARGS: string[] = JSON.parse(readFileSync(resolve(here, 'e2e/chromium-args.json'), 'utf8'))
 
 /** Environment for a gunicorn serving the API + SPA on `port` (also used by the API-down test). */
 export function serverEnv(port: number): Record<string, string> {

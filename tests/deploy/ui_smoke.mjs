@@ -6,7 +6,7 @@
 //        [--chromium /usr/bin/chromium] [--timeout 60000]
 //
 // Uses playwright-core from frontend/node_modules (no browser download: Debian's Chromium).
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -30,6 +30,8 @@ if (!opts.url) {
 const timeout = Number(opts.timeout)
 const require = createRequire(join(root, 'frontend', 'package.json'))
 const { chromium } = require('playwright-core')
+// The same flags as the frontend's Playwright runs (DESIGN.md: what Chromium needs here).
+const chromiumArgs = JSON.parse(readFileSync(join(root, 'frontend', 'e2e', 'chromium-args.json'), 'utf8'))
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'deploy-ui-chromium-'))
 const report = { url: opts.url, steps: [], console_errors: [], failed_requests: [], api_calls: [] }
@@ -39,16 +41,7 @@ try {
     executablePath: opts.chromium,
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
+    args: [...chromiumArgs, '--disable-dev-shm-usage'],
   })
   const page = context.pages()[0] ?? (await context.newPage())
   page.setDefaultTimeout(timeout)
