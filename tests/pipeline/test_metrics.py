@@ -39,3 +39,22 @@ def test_ssim_of_identical_images_is_one_and_accepts_channel_axis():
     images = np.random.default_rng(0).random((3, 28, 28, 1))
     assert metrics.ssim(images, images) == pytest.approx(1.0)
     assert metrics.ssim(images, 1 - images) < 0.0
+
+
+def test_vectorised_ssim_equals_scikit_image_image_by_image():
+    from skimage.metrics import structural_similarity
+
+    rng = np.random.default_rng(1)
+    clean = (rng.random((5, 28, 28)) > 0.7).astype(np.float64)
+    noisy = np.clip(clean + 0.5 * rng.standard_normal(clean.shape), 0, 1)
+    expected = [structural_similarity(c, n, data_range=1.0) for c, n in zip(clean, noisy)]
+    np.testing.assert_allclose(metrics.ssim_per_image(clean, noisy), expected, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(metrics.ssim_per_image(clean[..., None], noisy[..., None].astype(np.float32)),
+                               [structural_similarity(c, n.astype(np.float32).astype(np.float64), data_range=1.0)
+                                for c, n in zip(clean, noisy)], atol=1e-9)
+
+
+def test_per_image_psnr_keeps_one_value_per_image():
+    reference = np.zeros((2, 28, 28))
+    estimate = np.stack([np.full((28, 28), 0.1), np.full((28, 28), 0.01)])
+    np.testing.assert_allclose(metrics.psnr_per_image(reference, estimate), [20.0, 40.0])
