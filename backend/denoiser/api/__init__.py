@@ -8,6 +8,7 @@ from flask import Flask
 from flask_cors import CORS
 
 from denoiser.api import docs, errors, health, inference, observability, spa
+from denoiser.api.formdata import ApiRequest
 from denoiser.api.registry import Registry
 from denoiser.api.settings import Settings
 
@@ -38,6 +39,7 @@ def create_app(test_config: dict | Settings | None = None) -> Flask:
     elif test_config:
         settings = settings.with_overrides(test_config)
     app = Flask(__name__, static_folder=None)  # the SPA blueprint serves files
+    app.request_class = ApiRequest
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
     app.json.sort_keys = False  # keep the documented key order
     if isinstance(test_config, dict):
