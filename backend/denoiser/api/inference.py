@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from flask import Blueprint, Response, current_app, g, jsonify, request
@@ -31,6 +33,19 @@ class Stopwatch:
     def result(self) -> dict[str, float]:
         """The laps plus `total`."""
         return {**self.laps, "total": round((time.perf_counter() - self.start) * 1000, 3)}
+
+
+_helpers: ThreadPoolExecutor | None = None
+_helpers_lock = threading.Lock()
+
+
+def helper_pool() -> ThreadPoolExecutor:
+    """This worker's helper threads, made on first use (so after gunicorn's fork, never before)."""
+    global _helpers
+    with _helpers_lock:
+        if _helpers is None:
+            _helpers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="denoise-helper")
+        return _helpers
 
 
 def _settings():
@@ -67,12 +82,20 @@ def clean_batch(payload: Payload, options: Options, watch: Stopwatch) -> np.ndar
     return preprocess.to_model_input(np.stack(digits))
 
 
-def _scores(reference: np.ndarray, estimate: np.ndarray) -> dict[str, float]:
-    """PSNR, SSIM and MSE of one [28, 28, 1] image against its reference."""
-    reference, estimate = reference[..., 0], estimate[..., 0]
-    mse = float(np.mean((reference.astype(np.float64) - estimate) ** 2))
-    return {"psnr": round(metrics.psnr(reference, estimate), 4),
-            "ssim": round(metrics.ssim(reference, estimate), 4), "mse": round(mse, 6)}
+def _scores(reference: np.ndarray, estimate: np.ndarray) -> list[dict[str, float]]:
+    """PSNR, SSIM and MSE of every estimate [N, 28, 28, 1] against its reference, in one vectorised pass."""
+    mse = np.mean((reference.astype(np.float64) - estimate).reshape(len(reference), -1) ** 2, axis=1)
+    psnr = metrics.psnr_per_image(reference, estimate)
+    ssim = metrics.ssim_per_image(reference, estimate)
+    return [{"psnr": round(float(p), 4), "ssim": round(float(s), 4), "mse": round(float(m), 6)}
+            for p, s, m in zip(psnr, ssim, mse)]
+
+
+def _model_free_results(clean: np.ndarray, noisy: np.ndarray, scored: bool) -> list[dict]:
+    """Per image, what needs no model output: the input and noisy data URLs and the noisy image's scores."""
+    scores = _scores(clean, noisy) if scored else [None] * len(clean)
+    return [{"input": _data_url(c), "noisy": _data_url(n), "noisy_scores": s}
+            for c, n, s in zip(clean, noisy, scores)]
 
 
 def _data_url(image: np.ndarray) -> str:
@@ -95,27 +118,32 @@ def _prepared_request():
 
 @bp.post("/denoise")
 def denoise():
-    """Denoise one or more images; JSON with data URLs and metrics, or the PNG itself."""
+    """Denoise one or more images; JSON with data URLs and metrics, or the PNG itself.
+
+    For JSON, the input and noisy images are encoded and scored on a helper thread while this one
+    waits in the model (TensorFlow releases the GIL), which takes that work off the request's latency.
+    """
     watch, options, model, clean = _prepared_request()
     noisy = noise.add_noise(clean, options.noise, options.level, options.seed)
     watch.lap("noise")
+    as_png = _prefers_png()
+    scored = options.noise != "none"
+    early = None if as_png else helper_pool().submit(_model_free_results, clean, noisy, scored)
     with observe_model(model.name, "denoise"):
         denoised = model.denoise(noisy)
     watch.lap("model")
     headers = {"X-Model": f"{model.name}/{model.version}", "X-Noise-Seed": str(options.seed)}
-    if _prefers_png():
+    if as_png:
         png = preprocess.encode_png(denoised[0])
         watch.lap("encode")
         headers["Server-Timing"] = ", ".join(f"{k};dur={v}" for k, v in watch.result().items())
         return Response(png, mimetype="image/png", headers=headers)
+    denoised_scores = _scores(clean, denoised) if scored else [None] * len(clean)
     results = []
-    for index in range(len(clean)):
-        scores = None
-        if options.noise != "none":
-            scores = {"noisy": _scores(clean[index], noisy[index]),
-                      "denoised": _scores(clean[index], denoised[index])}
-        results.append({"input": _data_url(clean[index]), "noisy": _data_url(noisy[index]),
-                        "denoised": _data_url(denoised[index]), "metrics": scores})
+    for image, partial, scores in zip(denoised, early.result(), denoised_scores):
+        noisy_scores = partial.pop("noisy_scores")
+        results.append({**partial, "denoised": _data_url(image),
+                        "metrics": {"noisy": noisy_scores, "denoised": scores} if scored else None})
     watch.lap("encode")
     body = {
         "model": {"name": model.name, "version": model.version},
