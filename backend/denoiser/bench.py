@@ -3,15 +3,18 @@
 (a) POST /denoise on a live gunicorn started with backend/gunicorn.conf.py (JSON and PNG answers);
 (b) the same work in-process through the SavedModel's concrete signature: decode, preprocess, noise,
     model, PNG encode;
-(c) the naive pattern of the seed reports: a Flask route calling Keras `model.predict` per request,
-    served by Werkzeug's threaded server.
-Requests are sequential, one image each; medians and 95th percentiles in milliseconds.
+(c) the naive pattern of the seed reports: the same app and answers (JSON and PNG), but Keras
+    `model.predict` inside the request, served by Werkzeug's threaded development server.
+Requests are sequential, one image each, and the five paths take turns (interleaved rounds) so that
+a change in the machine's load during the run hits them alike; medians and 95th percentiles in ms.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import dataclasses
+import http.client
 import json
 import logging
 import os
@@ -22,12 +25,13 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import numpy as np
 
 from denoiser import noise, preprocess
-from denoiser.api.registry import discover, load_model
+from denoiser.api.registry import Registry, ServedModel, discover, load_model
 from denoiser.api.settings import REPO_ROOT, Settings
 
 
@@ -36,6 +40,41 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class Poster:
+    """POSTs one multipart form over a keep-alive `http.client` connection, a fresh boundary each time.
+
+    A lean client, so that the figures are the server's (`requests` adds ~0.7 ms of its own per call);
+    the fresh boundary makes the server pay what it pays for a browser's or curl's request.
+    """
+
+    def __init__(self, port: int, path: str, fields: dict[str, str], image: bytes, accept: str = "*/*"):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.path, self.fields, self.image, self.accept = path, fields, image, accept
+
+    def body(self, boundary: str) -> bytes:
+        """The multipart/form-data body: the fields, then the image as `image` (digit.png)."""
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                 for name, value in self.fields.items()]
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="digit.png"\r\n'
+                     "Content-Type: image/png\r\n\r\n".encode() + self.image + b"\r\n")
+        return b"".join(parts) + f"--{boundary}--\r\n".encode()
+
+    def __call__(self) -> bytes:
+        """Send the request; the answer's body, or RuntimeError on a non-200 status."""
+        boundary = uuid.uuid4().hex
+        self.connection.request("POST", self.path, self.body(boundary), {
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": self.accept})
+        response = self.connection.getresponse()
+        data = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"POST {self.path}: HTTP {response.status}: {data[:300]!r}")
+        return data
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
 
 
 def summarise(samples: list[float]) -> dict[str, float]:
@@ -66,25 +105,33 @@ def in_process(model, image: bytes, seed: int = 0):
     return call
 
 
-def naive_server(model_path: Path, port: int):
-    """(c): a Flask app that calls Keras model.predict inside the request, on a background thread."""
-    import keras
-    from flask import Flask, Response, request
+class PredictCall:
+    """Stands in for a signature function: Keras `model.predict` on the SavedModel, as the seed reports do."""
+
+    def __init__(self, model_path: Path):
+        import keras
+
+        layer = keras.layers.TFSMLayer(str(model_path), call_endpoint="denoise")
+        inputs = keras.Input(shape=(28, 28, 1), name="images")
+        self.model = keras.Model(inputs, layer(inputs))
+
+    def __call__(self, images):
+        """images=[N, 28, 28, 1] -> {"denoised": tensor}, through `predict` like a per-request call."""
+        import tensorflow as tf
+
+        output = self.model.predict(images, verbose=0)
+        return {"denoised": tf.constant(output["denoised"] if isinstance(output, dict) else output)}
+
+
+def naive_server(model: ServedModel, port: int):
+    """(c): the same app and answers, but Keras `model.predict` per request under Flask's own server."""
     from werkzeug.serving import make_server
 
-    layer = keras.layers.TFSMLayer(str(model_path), call_endpoint="serving_default")
-    inputs = keras.Input(shape=(28, 28, 1), name="images")
-    model = keras.Model(inputs, layer(inputs))
-    app = Flask("naive")
+    from denoiser.api import create_app
 
-    @app.post("/denoise")
-    def denoise():
-        digit = preprocess.mnist_form(preprocess.to_grey(preprocess.open_image(request.files["image"].read())))
-        noisy = noise.add_noise(preprocess.to_model_input(digit), "gaussian", 0.5, 0)
-        output = model.predict(noisy, verbose=0)
-        output = output["denoised"] if isinstance(output, dict) else output
-        return Response(preprocess.encode_png(np.clip(output[0], 0, 1)), mimetype="image/png")
-
+    naive = dataclasses.replace(model, denoise_fn=PredictCall(model.path))
+    app = create_app(Settings.from_env().with_overrides({"load_models": False, "log_level": "WARNING"}))
+    app.extensions["denoiser.registry"] = Registry({model.name: naive}, model.name)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -116,82 +163,87 @@ def default_image(model_path: Path) -> bytes:
     return base64.b64decode(examples[0]["image"].split(",", 1)[1])
 
 
-def run(args: argparse.Namespace) -> dict:
-    """Measure (a), (b) and (c); returns the summaries and ratios."""
-    import requests
+LABELS = {
+    "gunicorn_json": "(a) gunicorn POST /denoise, JSON answer",
+    "gunicorn_png": "(a) gunicorn, Accept: image/png",
+    "in_process": "(b) in-process signature call",
+    "naive_json": "(c) naive model.predict, JSON answer",
+    "naive_png": "(c) naive model.predict, PNG answer",
+}
 
+
+def interleaved(calls: dict, counts: dict[str, int], rounds: int, warmup: int) -> dict[str, list[float]]:
+    """Time every call in turn, `rounds` times over, so that drift in the machine's load hits all alike."""
+    for call in calls.values():
+        timed(call, 0, warmup)
+    samples: dict[str, list[float]] = {key: [] for key in calls}
+    for _ in range(rounds):
+        for key, call in calls.items():
+            samples[key] += timed(call, max(1, counts[key] // rounds), 0)
+    return samples
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Measure (a), (b) and (c) side by side; returns the summaries and ratios."""
     versions = discover(args.model_dir)
     if args.model not in versions:
         raise SystemExit(f"no model {args.model!r} under {args.model_dir}; run `make train` first")
-    model_path = args.model_dir / args.model / str(versions[args.model][-1])
+    version = versions[args.model][-1]
+    model_path = args.model_dir / args.model / str(version)
     image = Path(args.image).read_bytes() if args.image else default_image(model_path)
-    files = {"image": ("digit.png", image, "image/png")}
     form = {"model": args.model, "seed": "0"}
-    results: dict[str, dict] = {}
-
-    port = free_port()
-    process = start_gunicorn(args.model_dir, port, Path(tempfile.mkdtemp()) / "gunicorn.log")
-    try:
-        with requests.Session() as session:
-            url = f"http://127.0.0.1:{port}/denoise"
-            json_call = lambda: session.post(url, files=files, data=form).raise_for_status()  # noqa: E731
-            png_call = lambda: session.post(url, files=files, data=form,  # noqa: E731
-                                            headers={"Accept": "image/png"}).raise_for_status()
-            results["gunicorn_json"] = summarise(timed(json_call, args.requests, args.warmup))
-            results["gunicorn_png"] = summarise(timed(png_call, args.requests, args.warmup))
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
 
     if args.tf_threads:  # the same TensorFlow threading as a gunicorn worker, for (b) and (c)
         import tensorflow as tf
 
         tf.config.threading.set_intra_op_parallelism_threads(args.tf_threads)
         tf.config.threading.set_inter_op_parallelism_threads(args.tf_threads)
-    model = load_model(args.model, versions[args.model][-1], versions[args.model], model_path)
-    results["in_process"] = summarise(timed(in_process(model, image), args.requests, args.warmup))
-
-    port = free_port()
-    server = naive_server(model_path, port)
+    model = load_model(args.model, version, versions[args.model], model_path)
+    gunicorn_port, naive_port = free_port(), free_port()
+    process = start_gunicorn(args.model_dir, gunicorn_port, Path(tempfile.mkdtemp()) / "gunicorn.log")
+    server = naive_server(model, naive_port)
+    posters = {f"{name}_{kind}": Poster(port, "/denoise", form, image, accept)
+               for name, port in (("gunicorn", gunicorn_port), ("naive", naive_port))
+               for kind, accept in (("json", "application/json"), ("png", "image/png"))}
+    calls = {key: posters[key] if key in posters else in_process(model, image) for key in LABELS}
+    counts = {key: args.naive_requests if key.startswith("naive") else args.requests for key in LABELS}
     try:
-        with requests.Session() as session:
-            url = f"http://127.0.0.1:{port}/denoise"
-            naive_call = lambda: session.post(url, files=files).raise_for_status()  # noqa: E731
-            results["naive_predict"] = summarise(timed(naive_call, args.naive_requests, 5))
+        samples = interleaved(calls, counts, args.rounds, args.warmup)
     finally:
+        for poster in posters.values():
+            poster.close()
         server.shutdown()
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
 
-    gunicorn = results["gunicorn_json"]["median"]
+    results: dict[str, dict] = {key: summarise(values) for key, values in samples.items()}
+    median = {key: results[key]["median"] for key in LABELS}
     results["ratios"] = {
-        "gunicorn_json_over_in_process": gunicorn / results["in_process"]["median"],
-        "gunicorn_png_over_in_process": results["gunicorn_png"]["median"] / results["in_process"]["median"],
-        "naive_over_gunicorn_json": results["naive_predict"]["median"] / gunicorn,
-        "naive_over_gunicorn_png": results["naive_predict"]["median"] / results["gunicorn_png"]["median"],
+        "gunicorn_json_over_in_process": median["gunicorn_json"] / median["in_process"],
+        "gunicorn_png_over_in_process": median["gunicorn_png"] / median["in_process"],
+        "naive_over_gunicorn_json": median["naive_json"] / median["gunicorn_json"],
+        "naive_over_gunicorn_png": median["naive_png"] / median["gunicorn_png"],
     }
-    results["setup"] = {"model": f"{args.model}/{versions[args.model][-1]}", "image_bytes": len(image),
-                        "requests": args.requests, "naive_requests": args.naive_requests,
+    results["setup"] = {"model": f"{args.model}/{version}", "image_bytes": len(image), "rounds": args.rounds,
                         "cpus": os.cpu_count(), "load_average": os.getloadavg()[0]}
     return results
 
 
 def report(results: dict) -> str:
     """The results as a small text table with the targets."""
-    lines = [f"model {results['setup']['model']}, one {results['setup']['image_bytes']}-byte PNG per request, "
-             f"sequential; {results['setup']['cpus']} CPUs, load average {results['setup']['load_average']:.1f}",
+    setup, ratios = results["setup"], results["ratios"]
+    median = results["gunicorn_json"]["median"]
+    lines = [f"model {setup['model']}, one {setup['image_bytes']}-byte PNG per request, sequential, "
+             f"{setup['rounds']} interleaved rounds; {setup['cpus']} CPUs, load average {setup['load_average']:.1f}",
              f"{'path':<42}{'median ms':>10}{'p95 ms':>10}{'n':>6}"]
-    names = {"gunicorn_json": "(a) gunicorn POST /denoise, JSON answer",
-             "gunicorn_png": "(a) gunicorn, Accept: image/png", "in_process": "(b) in-process signature call",
-             "naive_predict": "(c) naive Flask + model.predict"}
-    for key, label in names.items():
+    for key, label in LABELS.items():
         row = results[key]
         lines.append(f"{label:<42}{row['median']:>10.2f}{row['p95']:>10.2f}{row['n']:>6}")
-    ratios = results["ratios"]
-    median = results["gunicorn_json"]["median"]
     lines += [
-        f"gunicorn JSON / in-process: {ratios['gunicorn_json_over_in_process']:.2f}x "
-        f"(PNG answer {ratios['gunicorn_png_over_in_process']:.2f}x; target <= 3x)",
-        f"naive / gunicorn JSON: {ratios['naive_over_gunicorn_json']:.1f}x "
-        f"(PNG answer {ratios['naive_over_gunicorn_png']:.1f}x; target >= 10x)",
+        f"gunicorn / in-process: JSON {ratios['gunicorn_json_over_in_process']:.2f}x, "
+        f"PNG {ratios['gunicorn_png_over_in_process']:.2f}x (target <= 3x)",
+        f"naive / gunicorn, same answer: JSON {ratios['naive_over_gunicorn_json']:.1f}x, "
+        f"PNG {ratios['naive_over_gunicorn_png']:.1f}x (target >= 10x)",
         f"gunicorn JSON median {median:.2f} ms (target < 10 ms): {'met' if median < 10 else 'NOT met'}",
     ]
     return "\n".join(lines)
@@ -206,6 +258,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--naive-requests", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds over the five paths")
     parser.add_argument("--tf-threads", type=int, default=int(os.environ.get("DENOISER_TF_THREADS", "1")),
                         help="TensorFlow threads in this process, as in each gunicorn worker (default 1)")
     parser.add_argument("--json", type=Path, help="also write the results here")

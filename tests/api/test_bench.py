@@ -1,0 +1,25 @@
+"""`make bench` end to end on a few requests: every path answers and the report carries the ratios."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.e2e
+def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
+    out = tmp_path / "bench.json"
+    command = [sys.executable, "-m", "denoiser.bench", "--model-dir", str(model_dir), "--requests", "6",
+               "--naive-requests", "4", "--rounds", "2", "--warmup", "2", "--json", str(out)]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    results = json.loads(out.read_text())
+    for key in ("gunicorn_json", "gunicorn_png", "in_process", "naive_json", "naive_png"):
+        assert results[key]["n"] >= 4 and results[key]["median"] > 0
+    ratios = results["ratios"]
+    assert ratios["naive_over_gunicorn_png"] == pytest.approx(
+        results["naive_png"]["median"] / results["gunicorn_png"]["median"])
+    assert "naive / gunicorn, same answer" in completed.stdout
