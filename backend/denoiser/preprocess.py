@@ -148,9 +148,9 @@ def mnist_form(grey: np.ndarray) -> np.ndarray:
     from scipy import ndimage
 
     grey = np.asarray(grey, dtype=np.float32)
-    if float(np.median(_border(grey))) > 0.5:
-        grey = 1.0 - grey
     background = float(np.median(_border(grey)))
+    if background > 0.5:  # dark on light: invert (the border's median inverts with it)
+        grey, background = 1.0 - grey, 1.0 - background
     contrast = float(grey.max()) - background
     if contrast < MIN_CONTRAST:
         raise BlankImageError("the image has no strokes (it is blank or nearly uniform)")
