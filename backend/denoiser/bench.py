@@ -138,10 +138,13 @@ def naive_server(model: ServedModel, port: int):
     return server
 
 
-def start_gunicorn(model_dir: Path, port: int, log_path: Path) -> subprocess.Popen:
-    """The production server, as `make serve` runs it, on a loopback port; returns once every worker is ready."""
+def start_gunicorn(model_dir: Path, port: int, log_path: Path, pin: str = "") -> subprocess.Popen:
+    """The production server, as `make serve` runs it, on a loopback port; returns once every worker is ready.
+
+    `pin` is DENOISER_MODEL_VERSION ("mnist=2"); empty serves each model's highest version.
+    """
     workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-    env = {**os.environ, "PORT": str(port), "DENOISER_MODEL_DIR": str(model_dir)}
+    env = {**os.environ, "PORT": str(port), "DENOISER_MODEL_DIR": str(model_dir), "DENOISER_MODEL_VERSION": pin}
     command = [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "backend" / "gunicorn.conf.py"),
                "--bind", f"127.0.0.1:{port}", "denoiser.api.wsgi:app"]
     with open(log_path, "w") as log:
@@ -188,7 +191,9 @@ def run(args: argparse.Namespace) -> dict:
     versions = discover(args.model_dir)
     if args.model not in versions:
         raise SystemExit(f"no model {args.model!r} under {args.model_dir}; run `make train` first")
-    version = versions[args.model][-1]
+    version = args.version or versions[args.model][-1]
+    if version not in versions[args.model]:
+        raise SystemExit(f"model {args.model} has no version {version}; found {versions[args.model]}")
     model_path = args.model_dir / args.model / str(version)
     image = Path(args.image).read_bytes() if args.image else default_image(model_path)
     form = {"model": args.model, "seed": "0"}
@@ -200,7 +205,8 @@ def run(args: argparse.Namespace) -> dict:
         tf.config.threading.set_inter_op_parallelism_threads(args.tf_threads)
     model = load_model(args.model, version, versions[args.model], model_path)
     gunicorn_port, naive_port = free_port(), free_port()
-    process = start_gunicorn(args.model_dir, gunicorn_port, Path(tempfile.mkdtemp()) / "gunicorn.log")
+    process = start_gunicorn(args.model_dir, gunicorn_port, Path(tempfile.mkdtemp()) / "gunicorn.log",
+                             f"{args.model}={version}")
     server = naive_server(model, naive_port)
     posters = {f"{name}_{kind}": Poster(port, "/denoise", form, image, accept)
                for name, port in (("gunicorn", gunicorn_port), ("naive", naive_port))
@@ -254,6 +260,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model-dir", type=Path, default=Settings.from_env().model_dir)
     parser.add_argument("--model", default="mnist")
+    parser.add_argument("--version", type=int, help="the model version to serve (default: the highest)")
     parser.add_argument("--image", help="a PNG/JPEG/... to send (default: the model's first example digit)")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--naive-requests", type=int, default=60)
