@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from flask import Blueprint, Response, current_app, g, jsonify, request
@@ -33,19 +31,6 @@ class Stopwatch:
     def result(self) -> dict[str, float]:
         """The laps plus `total`."""
         return {**self.laps, "total": round((time.perf_counter() - self.start) * 1000, 3)}
-
-
-_helpers: ThreadPoolExecutor | None = None
-_helpers_lock = threading.Lock()
-
-
-def helper_pool() -> ThreadPoolExecutor:
-    """This worker's helper threads, made on first use (so after gunicorn's fork, never before)."""
-    global _helpers
-    with _helpers_lock:
-        if _helpers is None:
-            _helpers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="denoise-helper")
-        return _helpers
 
 
 def _settings():
@@ -91,13 +76,6 @@ def _scores(reference: np.ndarray, estimate: np.ndarray) -> list[dict[str, float
             for p, s, m in zip(psnr, ssim, mse)]
 
 
-def _model_free_results(clean: np.ndarray, noisy: np.ndarray, scored: bool) -> list[dict]:
-    """Per image, what needs no model output: the input and noisy data URLs and the noisy image's scores."""
-    scores = _scores(clean, noisy) if scored else [None] * len(clean)
-    return [{"input": _data_url(c), "noisy": _data_url(n), "noisy_scores": s}
-            for c, n, s in zip(clean, noisy, scores)]
-
-
 def _data_url(image: np.ndarray) -> str:
     return preprocess.to_data_url(preprocess.encode_png(image))
 
@@ -118,32 +96,27 @@ def _prepared_request():
 
 @bp.post("/denoise")
 def denoise():
-    """Denoise one or more images; JSON with data URLs and metrics, or the PNG itself.
-
-    For JSON, the input and noisy images are encoded and scored on a helper thread while this one
-    waits in the model (TensorFlow releases the GIL), which takes that work off the request's latency.
-    """
+    """Denoise one or more images; JSON with data URLs and metrics, or the PNG itself."""
     watch, options, model, clean = _prepared_request()
     noisy = noise.add_noise(clean, options.noise, options.level, options.seed)
     watch.lap("noise")
-    as_png = _prefers_png()
-    scored = options.noise != "none"
-    early = None if as_png else helper_pool().submit(_model_free_results, clean, noisy, scored)
     with observe_model(model.name, "denoise"):
         denoised = model.denoise(noisy)
     watch.lap("model")
     headers = {"X-Model": f"{model.name}/{model.version}", "X-Noise-Seed": str(options.seed)}
-    if as_png:
+    if _prefers_png():
         png = preprocess.encode_png(denoised[0])
         watch.lap("encode")
         headers["Server-Timing"] = ", ".join(f"{k};dur={v}" for k, v in watch.result().items())
         return Response(png, mimetype="image/png", headers=headers)
-    denoised_scores = _scores(clean, denoised) if scored else [None] * len(clean)
-    results = []
-    for image, partial, scores in zip(denoised, early.result(), denoised_scores):
-        noisy_scores = partial.pop("noisy_scores")
-        results.append({**partial, "denoised": _data_url(image),
-                        "metrics": {"noisy": noisy_scores, "denoised": scores} if scored else None})
+    count = len(clean)
+    if options.noise != "none":  # both comparisons in one vectorised pass
+        scores = _scores(np.concatenate([clean, clean]), np.concatenate([noisy, denoised]))
+        metrics_of = [{"noisy": scores[i], "denoised": scores[count + i]} for i in range(count)]
+    else:
+        metrics_of = [None] * count
+    results = [{"input": _data_url(clean[i]), "noisy": _data_url(noisy[i]), "denoised": _data_url(denoised[i]),
+                "metrics": metrics_of[i]} for i in range(count)]
     watch.lap("encode")
     body = {
         "model": {"name": model.name, "version": model.version},
