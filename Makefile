@@ -8,8 +8,8 @@ PORT ?= 8000
 DATA_DIR ?= ../shared/datasets
 DATASET ?= mnist
 ARCH ?= unet
-EPOCHS ?= 40
-WIDTH ?= 24
+EPOCHS ?= 60
+WIDTH ?= 16
 NOISE ?= gaussian:0.5
 MODEL ?= models/$(DATASET)/1
 export PYTHONUNBUFFERED := 1
@@ -45,7 +45,7 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 frontend: install-frontend ## Build the SPA into frontend/dist
 	cd frontend && npm run build
 
-train: install-python ## Train, export and evaluate a new version: make train DATASET=mnist ARCH=unet WIDTH=24 EPOCHS=40
+train: install-python ## Train, export and evaluate a new version: make train DATASET=mnist ARCH=unet WIDTH=16 EPOCHS=60
 	$(PY) -m denoiser.train --dataset $(DATASET) --data-dir $(DATA_DIR) --arch $(ARCH) --width $(WIDTH) --epochs $(EPOCHS) \
 	  --output-dir models --name $(DATASET)
 	$(PY) -m denoiser.evaluate --model "$$(ls -d models/$(DATASET)/[0-9]* | sort -t/ -k3 -n | tail -1)" \
