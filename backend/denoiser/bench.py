@@ -29,6 +29,7 @@ import uuid
 from pathlib import Path
 
 import numpy as np
+from urllib3 import encode_multipart_formdata
 
 from denoiser import noise, preprocess
 from denoiser.api.registry import Registry, ServedModel, discover, load_model
@@ -53,19 +54,11 @@ class Poster:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.path, self.fields, self.image, self.accept = path, fields, image, accept
 
-    def body(self, boundary: str) -> bytes:
-        """The multipart/form-data body: the fields, then the image as `image` (digit.png)."""
-        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-                 for name, value in self.fields.items()]
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="digit.png"\r\n'
-                     "Content-Type: image/png\r\n\r\n".encode() + self.image + b"\r\n")
-        return b"".join(parts) + f"--{boundary}--\r\n".encode()
-
     def __call__(self) -> bytes:
         """Send the request; the answer's body, or RuntimeError on a non-200 status."""
-        boundary = uuid.uuid4().hex
-        self.connection.request("POST", self.path, self.body(boundary), {
-            "Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": self.accept})
+        body, content_type = encode_multipart_formdata(
+            {**self.fields, "image": ("digit.png", self.image, "image/png")}, boundary=uuid.uuid4().hex)
+        self.connection.request("POST", self.path, body, {"Content-Type": content_type, "Accept": self.accept})
         response = self.connection.getresponse()
         data = response.read()
         if response.status != 200:
@@ -138,17 +131,19 @@ def naive_server(model: ServedModel, port: int):
     return server
 
 
-def start_gunicorn(model_dir: Path, port: int, log_path: Path, pin: str = "") -> subprocess.Popen:
+def start_gunicorn(model_dir: Path, port: int, log_path: Path, extra_env: dict[str, str] | None = None
+                   ) -> subprocess.Popen:
     """The production server, as `make serve` runs it, on a loopback port; returns once every worker is ready.
 
-    `pin` is DENOISER_MODEL_VERSION ("mnist=2"); empty serves each model's highest version.
+    `extra_env` overrides the environment, e.g. DENOISER_MODEL_VERSION="mnist=2" to serve a chosen version.
     """
-    workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-    env = {**os.environ, "PORT": str(port), "DENOISER_MODEL_DIR": str(model_dir), "DENOISER_MODEL_VERSION": pin}
+    inherited = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}  # the config makes its own
+    env = {**inherited, "PORT": str(port), "DENOISER_MODEL_DIR": str(model_dir), **(extra_env or {})}
+    workers = int(env.get("WEB_CONCURRENCY", "2"))
     command = [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "backend" / "gunicorn.conf.py"),
                "--bind", f"127.0.0.1:{port}", "denoiser.api.wsgi:app"]
     with open(log_path, "w") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -206,7 +201,7 @@ def run(args: argparse.Namespace) -> dict:
     model = load_model(args.model, version, versions[args.model], model_path)
     gunicorn_port, naive_port = free_port(), free_port()
     process = start_gunicorn(args.model_dir, gunicorn_port, Path(tempfile.mkdtemp()) / "gunicorn.log",
-                             f"{args.model}={version}")
+                             {"DENOISER_MODEL_VERSION": f"{args.model}={version}"})
     server = naive_server(model, naive_port)
     posters = {f"{name}_{kind}": Poster(port, "/denoise", form, image, accept)
                for name, port in (("gunicorn", gunicorn_port), ("naive", naive_port))

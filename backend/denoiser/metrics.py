@@ -23,10 +23,14 @@ def _flat(a: np.ndarray) -> np.ndarray:
     return stack.reshape(stack.shape[0], -1)
 
 
+def mse_per_image(reference: np.ndarray, estimate: np.ndarray) -> np.ndarray:
+    """Mean squared error of each image."""
+    return np.mean((_flat(reference) - _flat(estimate)) ** 2, axis=1)
+
+
 def psnr_per_image(reference: np.ndarray, estimate: np.ndarray) -> np.ndarray:
     """PSNR in dB of each image, `10 log10(1 / MSE)`; an exact copy counts as 100 dB."""
-    mse = np.mean((_flat(reference) - _flat(estimate)) ** 2, axis=1)
-    return 10.0 * np.log10(1.0 / np.maximum(mse, 1e-10))
+    return 10.0 * np.log10(1.0 / np.maximum(mse_per_image(reference, estimate), 1e-10))
 
 
 def psnr(reference: np.ndarray, estimate: np.ndarray) -> float:

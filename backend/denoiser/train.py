@@ -41,7 +41,7 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
     parser.add_argument("--arch", default=defaults.arch, choices=models.ARCHITECTURES)
     parser.add_argument("--latent-dim", type=int, default=defaults.latent_dim)
     parser.add_argument("--width", type=int, default=defaults.width, help="base channel count (unet)")
-    parser.add_argument("--noise", default="none=0.1,gaussian=0.7,salt_pepper=0.1,speckle=0.1",
+    parser.add_argument("--noise", default=",".join(f"{k}={v}" for k, v in defaults.noise_weights.items()),
                         help="training noise mix as type=weight pairs")
     parser.add_argument("--level-min", type=float, default=defaults.level_min)
     parser.add_argument("--level-max", type=float, default=defaults.level_max)

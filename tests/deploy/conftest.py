@@ -8,13 +8,14 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+
+from denoiser.bench import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
@@ -88,13 +89,6 @@ def render_template(text: str, variables: dict[str, str]) -> str:
         name = match.group(1) or match.group(2)
         return variables[name] if name in variables else match.group(0)
     return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)", substitute, text)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def find_binary(name: str, *extra: str) -> str | None:
