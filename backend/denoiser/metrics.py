@@ -78,7 +78,7 @@ def image_metrics(reference: np.ndarray, estimate: np.ndarray) -> dict[str, floa
         "mse": mse,
         "mae": float(np.mean(np.abs(err))),
         "rmse": float(np.sqrt(mse)),
-        "psnr": psnr(ref, est),
+        "psnr": psnr(reference, estimate),  # per image, never of the flattened stack's mean MSE
         "ssim": ssim(reference, estimate),
         "r2": float(1.0 - np.sum(err**2) / sst) if sst > 0 else float("nan"),
     }

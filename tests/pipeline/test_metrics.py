@@ -58,3 +58,13 @@ def test_per_image_psnr_keeps_one_value_per_image():
     reference = np.zeros((2, 28, 28))
     estimate = np.stack([np.full((28, 28), 0.1), np.full((28, 28), 0.01)])
     np.testing.assert_allclose(metrics.psnr_per_image(reference, estimate), [20.0, 40.0])
+
+
+def test_image_metrics_psnr_is_the_mean_of_per_image_psnrs_not_the_psnr_of_the_mean_mse():
+    reference = np.zeros((2, 28, 28))
+    estimate = np.stack([np.full((28, 28), 0.1), np.full((28, 28), 0.01)])  # MSE 1e-2 and 1e-4
+    scores = metrics.image_metrics(reference, estimate)
+    assert scores["psnr"] == pytest.approx((20.0 + 40.0) / 2)  # DESIGN.md: per image, then the mean
+    pooled = 10 * np.log10(1 / np.mean([1e-2, 1e-4]))  # what the flattened stack gave: ~22.97 dB
+    assert abs(scores["psnr"] - pooled) > 5
+    assert scores["mse"] == pytest.approx((1e-2 + 1e-4) / 2)  # MSE stays the pooled mean over all pixels
