@@ -9,6 +9,9 @@ from .models import ARCHITECTURES, DEFAULT_ARCH
 from .noise import NOISE_TYPES
 
 
+LOSSES = ("mse", "psnr")
+
+
 @dataclass
 class TrainConfig:
     """Everything that determines a training run (besides the data files themselves)."""
@@ -24,6 +27,10 @@ class TrainConfig:
     level_min: float = 0.0
     level_max: float = 0.8
     augment_shift: int = 2
+    # Share of training images that also get a random affine + elastic map, a stroke-thickness change and,
+    # sometimes, hardened edges (augment.py): digits as people draw and photograph them.
+    augment_probability: float = 0.5
+    loss: str = "mse"  # or "psnr": the mean of per-image 10*log10(MSE), what the reports average
     epochs: int = 60
     batch_size: int = 64
     learning_rate: float = 2e-3
@@ -50,6 +57,10 @@ class TrainConfig:
         for name in ("epochs", "batch_size", "latent_dim", "width"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+        if not 0.0 <= self.augment_probability <= 1.0:
+            raise ValueError(f"augment_probability must be within [0, 1], got {self.augment_probability}")
+        if self.loss not in LOSSES:
+            raise ValueError(f"unknown loss {self.loss!r}; choose one of {', '.join(LOSSES)}")
         if self.learning_rate <= 0:
             raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
 

@@ -45,20 +45,23 @@ def parse_spec(spec: str) -> tuple[str, float]:
     return noise, level_value
 
 
-def tf_add_noise(images, noise_type, level, seed=None):
+def tf_add_noise(images, noise_type, level, seed):
     """Graph version for tf.data: `noise_type` is an int index into NOISE_TYPES (a tensor).
 
-    `images` is a float32 batch [N, 28, 28, 1]; `level` a float32 tensor of shape [N].
+    `images` is a float32 batch [N, 28, 28, 1]; `level` a float32 tensor of shape [N]; `seed` a
+    shape-[2] int tensor. Only stateless random ops are used, so the same seed gives the same noise
+    whatever thread or order tf.data runs it in (training is reproducible).
     """
     import tensorflow as tf
 
+    normal_seed, hit_seed, salt_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 3))
     shape = tf.shape(images)
     level = tf.reshape(level, [-1, 1, 1, 1])
-    normal = tf.random.normal(shape, seed=seed)
+    normal = tf.random.stateless_normal(shape, seed=normal_seed)
     gaussian = tf.clip_by_value(images + level * normal, 0.0, 1.0)
     speckle = tf.clip_by_value(images + images * level * normal, 0.0, 1.0)
-    hit = tf.random.uniform(shape, seed=seed) < level
-    salt = tf.cast(tf.random.uniform(shape, seed=seed) < 0.5, tf.float32)
+    hit = tf.random.stateless_uniform(shape, seed=hit_seed) < level
+    salt = tf.cast(tf.random.stateless_uniform(shape, seed=salt_seed) < 0.5, tf.float32)
     salt_pepper = tf.where(hit, salt, images)
     kind = tf.reshape(noise_type, [-1, 1, 1, 1])
     out = tf.where(kind == 1, gaussian, images)

@@ -1,10 +1,11 @@
-"""tf.data input pipelines: augmentation and fresh noise every epoch."""
+"""tf.data input pipelines: augmentation and fresh noise every epoch, reproducible from the seed."""
 
 from __future__ import annotations
 
 import numpy as np
 import tensorflow as tf
 
+from .augment import AugmentSettings, augment
 from .config import TrainConfig
 from .noise import NOISE_TYPES, add_noise, tf_add_noise
 from .preprocess import to_model_input
@@ -15,30 +16,42 @@ def _noise_probabilities(config: TrainConfig) -> np.ndarray:
     return weights / weights.sum()
 
 
-def _shift(images: tf.Tensor, max_shift: int) -> tf.Tensor:
-    """Random translation by up to `max_shift` pixels per image (pad with black, random crop)."""
-    if max_shift <= 0:
-        return images
-    padded = tf.pad(images, [[max_shift, max_shift], [max_shift, max_shift], [0, 0]])
-    return tf.image.random_crop(padded, tf.shape(images))
+def steps_per_epoch(count: int, config: TrainConfig) -> int:
+    """Batches that make one pass over `count` training images."""
+    return int(np.ceil(count / config.batch_size))
+
+
+def augment_settings(config: TrainConfig) -> AugmentSettings:
+    """The augmentation a training config asks for."""
+    return AugmentSettings(probability=config.augment_probability, max_shift=config.augment_shift)
 
 
 def training_dataset(images: np.ndarray, config: TrainConfig) -> tf.data.Dataset:
-    """(noisy, clean) batches; shuffle, shift and noise are redrawn every epoch."""
+    """An endless stream of (noisy, clean) batches; shuffle, augmentation and noise are fresh every epoch.
+
+    Deterministic for a seed: the shuffle is seeded, and each batch draws its augmentation and noise
+    from stateless ops seeded by (config.seed, batch number), whatever thread runs it. Use
+    `steps_per_epoch` batches per epoch.
+    """
     clean = to_model_input(images)
     logits = tf.math.log(tf.constant(_noise_probabilities(config), dtype=tf.float32))[None, :]
+    settings = augment_settings(config)
 
-    def add_batch_noise(batch):
+    def make_pair(step, batch):
+        seed = tf.stack([tf.constant(config.seed, tf.int64), step])
+        augment_seed, kind_seed, level_seed, noise_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 4))
+        batch = augment(batch, augment_seed, settings)
         size = tf.shape(batch)[0]
-        kinds = tf.random.categorical(tf.tile(logits, [size, 1]), 1, dtype=tf.int32)[:, 0]
-        levels = tf.random.uniform([size], config.level_min, config.level_max)
-        return tf_add_noise(batch, kinds, levels), batch
+        kinds = tf.random.stateless_categorical(tf.tile(logits, [size, 1]), 1, seed=kind_seed, dtype=tf.int32)[:, 0]
+        levels = tf.random.stateless_uniform([size], seed=level_seed, minval=config.level_min, maxval=config.level_max)
+        return tf_add_noise(batch, kinds, levels, noise_seed), batch
 
     return (tf.data.Dataset.from_tensor_slices(clean)
             .shuffle(len(clean), seed=config.seed, reshuffle_each_iteration=True)
-            .map(lambda x: _shift(x, config.augment_shift), num_parallel_calls=tf.data.AUTOTUNE)
+            .repeat()
             .batch(config.batch_size)
-            .map(add_batch_noise, num_parallel_calls=tf.data.AUTOTUNE)
+            .enumerate()
+            .map(make_pair, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
             .prefetch(tf.data.AUTOTUNE))
 
 

@@ -21,8 +21,8 @@ import numpy as np
 import tensorflow as tf
 
 from . import data, export, models
-from .config import TrainConfig, parse_noise_weights
-from .pipeline import training_dataset, validation_arrays
+from .config import LOSSES, TrainConfig, parse_noise_weights
+from .pipeline import steps_per_epoch, training_dataset, validation_arrays
 from .scoring import score
 
 VALIDATION_LEVELS = (("none", 0.0), ("gaussian", 0.3), ("gaussian", 0.5), ("gaussian", 0.7),
@@ -47,6 +47,11 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
     parser.add_argument("--level-max", type=float, default=defaults.level_max)
     parser.add_argument("--augment-shift", type=int, default=defaults.augment_shift,
                         help="random translation in pixels (0 disables)")
+    parser.add_argument("--augment-probability", type=float, default=defaults.augment_probability,
+                        help="share of images that also get affine/elastic/thickness/crisp-edge augmentation "
+                             "(0 disables)")
+    parser.add_argument("--loss", default=defaults.loss, choices=LOSSES,
+                        help="mse, or psnr: the mean per-image 10*log10(MSE) that the reports average")
     parser.add_argument("--epochs", type=int, default=defaults.epochs)
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
     parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
@@ -60,7 +65,8 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
     config = TrainConfig(
         dataset=args.dataset, data_dir=args.data_dir, arch=args.arch, latent_dim=args.latent_dim,
         width=args.width, noise_weights=parse_noise_weights(args.noise), level_min=args.level_min,
-        level_max=args.level_max, augment_shift=args.augment_shift, epochs=args.epochs,
+        level_max=args.level_max, augment_shift=args.augment_shift,
+        augment_probability=args.augment_probability, loss=args.loss, epochs=args.epochs,
         batch_size=args.batch_size, learning_rate=args.learning_rate, patience=args.patience,
         val_fraction=args.val_fraction, seed=args.seed, limit=args.limit, name=args.name,
         output_dir=args.output_dir)
@@ -68,19 +74,49 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
     return config
 
 
+PSNR_LOSS_FLOOR = 1e-5  # MSE below this (50 dB) earns nothing more: a clean copy must not dominate the loss
+
+
+def psnr_loss(clean, denoised):
+    """Per-image 10*log10(MSE + floor): minimising its mean maximises the mean per-image PSNR."""
+    mse = tf.reduce_mean(tf.square(clean - denoised), axis=[1, 2, 3])
+    return 10.0 * tf.math.log(mse + PSNR_LOSS_FLOOR) / tf.math.log(10.0)
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Records each epoch's wall time in seconds into the history (`epoch_seconds`)."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["epoch_seconds"] = time.perf_counter() - self.started
+
+
+def make_deterministic(seed: int) -> None:
+    """Seed Python, NumPy and TensorFlow, and make TensorFlow's kernels deterministic (CPU and GPU)."""
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+
+
 def fit(config: TrainConfig, train_x: np.ndarray, val_x: np.ndarray) -> tuple[models.Autoencoder, dict]:
-    """Build and train the configured model; returns it (best weights) and its history."""
-    keras.utils.set_random_seed(config.seed)
+    """Build and train the configured model; returns it (best weights) and its history.
+
+    The same config and data give the same weights, bit for bit, on the same machine and library versions.
+    """
+    make_deterministic(config.seed)
     autoencoder = models.build(config.arch, config.latent_dim, config.width)
     train_ds = training_dataset(train_x, config)
     val_noisy, val_clean = validation_arrays(val_x, config)
-    steps = int(np.ceil(len(train_x) / config.batch_size)) * config.epochs
-    schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.02)
-    autoencoder.denoiser.compile(optimizer=keras.optimizers.Adam(schedule), loss="mse", metrics=["mae"])
+    steps = steps_per_epoch(len(train_x), config)
+    schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps * config.epochs, alpha=0.02)
+    loss = psnr_loss if config.loss == "psnr" else "mse"
+    autoencoder.denoiser.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss, metrics=["mse", "mae"])
     stop = keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True, verbose=1)
     history = autoencoder.denoiser.fit(
-        train_ds, validation_data=(val_noisy, val_clean), epochs=config.epochs, callbacks=[stop], shuffle=False,
-        verbose=1 if sys.stdout.isatty() else 2)
+        train_ds, validation_data=(val_noisy, val_clean), epochs=config.epochs, steps_per_epoch=steps,
+        callbacks=[EpochTimer(), stop], shuffle=False, verbose=1 if sys.stdout.isatty() else 2)
     return autoencoder, {key: [float(v) for v in values] for key, values in history.history.items()}
 
 

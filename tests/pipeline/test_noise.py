@@ -64,9 +64,17 @@ def test_graph_noise_matches_the_numpy_definitions():
     images = tf.fill([4, 28, 28, 1], 0.5)
     kinds = tf.constant([0, 1, 2, 3])
     levels = tf.constant([0.5, 0.2, 0.3, 0.4])
-    noisy = noise.tf_add_noise(images, kinds, levels).numpy()
+    noisy = noise.tf_add_noise(images, kinds, levels, tf.constant([1, 2])).numpy()
     np.testing.assert_array_equal(noisy[0], 0.5)
     assert (noisy[1] - 0.5).std() == pytest.approx(0.2, rel=0.15)
     assert (noisy[2] != 0.5).mean() == pytest.approx(0.3, abs=0.07)
     assert set(np.unique(noisy[2][noisy[2] != 0.5])) <= {0.0, 1.0}
     assert (noisy[3] - 0.5).std() == pytest.approx(0.5 * 0.4, rel=0.15)
+
+
+def test_graph_noise_is_a_function_of_its_seed():
+    images = tf.fill([2, 28, 28, 1], 0.5)
+    kinds, levels = tf.constant([1, 2]), tf.constant([0.5, 0.5])
+    first = noise.tf_add_noise(images, kinds, levels, tf.constant([3, 4])).numpy()
+    np.testing.assert_array_equal(first, noise.tf_add_noise(images, kinds, levels, tf.constant([3, 4])).numpy())
+    assert not np.array_equal(first, noise.tf_add_noise(images, kinds, levels, tf.constant([3, 5])).numpy())
