@@ -8,7 +8,6 @@ from .data import DATASET_NAMES
 from .models import ARCHITECTURES, DEFAULT_ARCH
 from .noise import NOISE_TYPES
 
-
 LOSSES = ("mse", "psnr")
 
 
