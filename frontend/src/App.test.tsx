@@ -47,6 +47,9 @@ const classNames = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']
 
 beforeEach(() => {
   vi.clearAllMocks()
+  window.history.replaceState(null, '', '/')
+  delete document.documentElement.dataset.theme
+  window.localStorage.clear()
   mockApi.ready.mockResolvedValue({ ready: true, status: 200, models: ['mnist', 'fashion-mnist'] })
   mockApi.models.mockResolvedValue({
     default: 'mnist',
@@ -121,9 +124,11 @@ describe('App', () => {
     expect(screen.getByText('9.4 dB')).toBeInTheDocument()
     expect(screen.getByText('0.890')).toBeInTheDocument()
     expect(screen.getByTestId('server-time')).toHaveTextContent('3.2 ms')
-    const download = screen.getByRole('link', { name: 'Download denoised' })
-    expect(download).toHaveAttribute('download', 'denoised.png')
-    expect(download).toHaveAttribute('href', png('den-a'))
+    for (const name of ['original', 'noisy', 'denoised', 'all three']) {
+      expect(screen.getByRole('button', { name: `Download ${name}` })).toBeInTheDocument()
+    }
+    expect(screen.getByTestId('psnr-gain')).toHaveTextContent('+11.9 dB')
+    expect(screen.queryByTestId('stale')).not.toBeInTheDocument()
     expect(await screen.findByRole('img', { name: 'Latent vector heatmap, 4 values' })).toBeInTheDocument()
     expect(screen.getByRole('img', { name: /your image at \(0\.10, 0\.20\)/ })).toBeInTheDocument()
   })
@@ -221,7 +226,9 @@ describe('App', () => {
     await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(2))
     expect(mockApi.denoise.mock.calls[1][1]).toMatchObject({ level: 0.8 })
     const seed = mockApi.denoise.mock.calls[1][1].seed
-    await userEvent.click(screen.getByRole('button', { name: 'New noise' }))
+    // results are current: Denoise draws a new noise sample
+    await screen.findByRole('img', { name: /Denoised image/ })
+    await userEvent.click(screen.getByRole('button', { name: 'Denoise' }))
     await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(3))
     expect(mockApi.denoise.mock.calls[2][1].seed).not.toBe(seed)
   })
@@ -259,5 +266,139 @@ describe('App', () => {
     const legend = await screen.findByRole('list', { name: 'Classes' })
     expect(within(legend).getAllByRole('listitem')).toHaveLength(11)
     expect(within(legend).getByText('your image')).toBeInTheDocument()
+  })
+
+  it('labels old results out of date when a call fails, with the error beside the results', async () => {
+    await renderApp()
+    draw()
+    await screen.findByRole('img', { name: /Denoised image/ })
+    mockApi.denoise.mockRejectedValueOnce(new ApiError('internal', 'Something broke.', 500))
+    draw()
+    const alert = await screen.findByRole('alert')
+    expect(alert).toHaveTextContent('Something broke.')
+    expect(screen.getByTestId('stale')).toHaveTextContent('Out of date: the last request failed')
+    // the alert sits in the results section, next to what it concerns
+    expect(screen.getByRole('region', { name: 'Results' })).toContainElement(alert)
+  })
+
+  it('shows a refused image beside the pad', async () => {
+    mockApi.denoise.mockRejectedValue(new ApiError('blank_image', 'The image is blank.', 422))
+    await renderApp()
+    draw()
+    const alert = await screen.findByRole('alert')
+    expect(screen.getByRole('region', { name: 'Input' })).toContainElement(alert)
+  })
+
+  it('clears the network error and re-runs by itself when the API comes back', async () => {
+    await renderApp()
+    await screen.findByText('API ready')
+    mockApi.denoise.mockRejectedValueOnce(new NetworkError())
+    mockApi.ready.mockResolvedValue({ ready: false, status: 0, models: [] })
+    draw()
+    expect(await screen.findByRole('alert')).toHaveTextContent(/Cannot reach the denoiser API/)
+    expect(await screen.findByText('API unreachable')).toBeInTheDocument()
+    mockApi.ready.mockResolvedValue({ ready: true, status: 200, models: ['mnist'] })
+    await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(2), { timeout: 5000 })
+    await waitFor(() => expect(screen.queryByRole('alert')).not.toBeInTheDocument())
+    expect(await screen.findByRole('img', { name: /Denoised image/ })).toBeInTheDocument()
+    expect(screen.queryByTestId('stale')).not.toBeInTheDocument()
+  }, 10_000)
+
+  it('with live update off, only Denoise runs the model; old results are marked', async () => {
+    await renderApp()
+    draw()
+    await screen.findByRole('img', { name: /Denoised image/ })
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Live update' }))
+    draw()
+    expect(await screen.findByTestId('stale')).toHaveTextContent('Out of date: press Denoise')
+    expect(mockApi.denoise).toHaveBeenCalledTimes(1)
+    await userEvent.click(screen.getByRole('button', { name: 'Denoise' }))
+    await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(2))
+    await waitFor(() => expect(screen.queryByTestId('stale')).not.toBeInTheDocument())
+  })
+
+  it('redoes with Ctrl+Shift+Z and Ctrl+Y', async () => {
+    await renderApp()
+    draw()
+    draw()
+    fireEvent.keyDown(window, { key: 'z', ctrlKey: true })
+    fireEvent.keyDown(window, { key: 'z', ctrlKey: true })
+    expect(screen.getByRole('button', { name: 'Undo' })).toBeDisabled()
+    fireEvent.keyDown(window, { key: 'Z', ctrlKey: true, shiftKey: true })
+    expect(screen.getByRole('button', { name: 'Undo' })).toBeEnabled()
+    fireEvent.keyDown(window, { key: 'y', ctrlKey: true })
+    expect(screen.getByRole('button', { name: 'Redo' })).toBeDisabled()
+  })
+
+  it('follows the model’s dataset in its words (no "digit" for fashion-mnist)', async () => {
+    await renderApp()
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Digit denoiser')
+    await userEvent.selectOptions(screen.getByLabelText('Model'), 'fashion-mnist')
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Fashion denoiser')
+    expect(await screen.findByRole('heading', { name: 'Example clothing items' })).toBeInTheDocument()
+    expect(document.body.textContent).not.toMatch(/digit/i)
+  })
+
+  it('outlines the crop on the pad and says what the model saw', async () => {
+    const answer = denoiseAnswer('c')
+    const extra = {
+      crop: [28, 56, 140, 70] as [number, number, number, number],
+      preprocess: { mode: 'mnist', background_removed: true, lines_removed: 1, stroke_px_before: 1.2, stroke_px_after: 2.5 },
+    }
+    mockApi.denoise.mockResolvedValue({ ...answer, ...extra, results: [{ ...answer.results[0], ...extra }] })
+    await renderApp()
+    draw()
+    expect(await screen.findByTestId('model-saw')).toHaveTextContent(
+      'Background evened out, a ruled line removed, strokes thickened from 1.2 px to 2.5 px',
+    )
+    expect(screen.getByTestId('crop-box').style.left).toBe('10%')
+    expect(screen.getByTestId('crop-box').style.width).toBe('50%')
+  })
+
+  it('tolerates a server without crop and preprocess report', async () => {
+    await renderApp()
+    draw()
+    await screen.findByRole('img', { name: /Denoised image/ })
+    expect(screen.queryByTestId('crop-box')).not.toBeInTheDocument()
+    expect(screen.queryByTestId('model-saw')).not.toBeInTheDocument()
+  })
+
+  it('keeps model, noise, level, seed and the example in the URL, and restores them', async () => {
+    window.history.replaceState(null, '', '/?model=fashion-mnist&noise=speckle&level=0.3&seed=42&example=1')
+    render(<App />)
+    await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(1))
+    expect(mockApi.denoise.mock.calls[0][1]).toEqual({ model: 'fashion-mnist', noise: 'speckle', level: 0.3, seed: 42, preprocess: 'resize' })
+    expect(await screen.findByRole('button', { name: 'Example 2: Dress' })).toHaveAttribute('aria-pressed', 'true')
+    expect(screen.getByLabelText(/Noise type/)).toHaveValue('speckle')
+    await userEvent.selectOptions(screen.getByLabelText(/Noise type/), 'gaussian')
+    expect(window.location.search).toBe('?model=fashion-mnist&noise=gaussian&level=0.3&seed=42&example=1')
+  })
+
+  it('handles level 0 like no noise: "identical", never a 100 dB placeholder', async () => {
+    await renderApp()
+    fireEvent.change(screen.getByRole('slider', { name: 'Noise level' }), { target: { value: '0' } })
+    mockApi.denoise.mockResolvedValue(denoiseAnswer('z', { metrics: null }))
+    draw()
+    await waitFor(() => expect(mockApi.denoise.mock.lastCall?.[1]).toMatchObject({ noise: 'none' }))
+    expect(await screen.findAllByText('identical to the input')).not.toHaveLength(0)
+    expect(screen.queryByText(/100(\.0)? dB/)).not.toBeInTheDocument()
+  })
+
+  it('switches to dark mode and back', async () => {
+    await renderApp()
+    const toggle = screen.getByRole('button', { name: /Dark mode/ })
+    await userEvent.click(toggle)
+    expect(document.documentElement.dataset.theme).toBe('dark')
+    expect(toggle).toHaveAttribute('aria-pressed', 'true')
+    await userEvent.click(toggle)
+    expect(document.documentElement.dataset.theme).toBe('light')
+  })
+
+  it('fetches /models once on load and opens the API docs in a new tab', async () => {
+    await renderApp()
+    draw()
+    await screen.findByRole('img', { name: /Denoised image/ })
+    expect(mockApi.models).toHaveBeenCalledTimes(1)
+    expect(screen.getByRole('link', { name: /API docs/ })).toHaveAttribute('target', '_blank')
   })
 })

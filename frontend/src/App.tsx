@@ -1,399 +1,226 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type DragEvent } from 'react'
-import {
-  api,
-  ApiError,
-  NetworkError,
-  isAbortError,
-  type DenoiseResponse,
-  type EncodeResponse,
-  type Example,
-  type LatentMap as LatentMapData,
-  type ModelInfo,
-  type NoiseType,
-} from './api'
-import { ApiStatus } from './components/ApiStatus'
-import { DrawingPad, type DrawingPadHandle, type PadState } from './components/DrawingPad'
-import { Gallery } from './components/Gallery'
-import { LatentHeatmap } from './components/LatentHeatmap'
-import { LatentMap } from './components/LatentMap'
-import { NoiseControls } from './components/NoiseControls'
-import { Results } from './components/Results'
-import { useApiStatus, useDebounced, preloadImage } from './lib/hooks'
-import { dataUrlToBlob } from './lib/image'
-
-interface UiError {
-  code: string
-  message: string
-}
-
-const BLANK_ERROR: UiError = {
-  code: 'blank_image',
-  message: 'The pad is blank. Draw a digit, upload an image or pick an example first.',
-}
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { NOISE_TYPES, type NoiseType } from './api'
+import { ThemeToggle } from './components/ThemeToggle'
+import { NoiseControls, Results, describePreprocess, useDenoise } from './features/denoise'
+import { Gallery, InputPanel, usePad, type PadBox, type PadInput } from './features/input'
+import { LatentPanel, useLatent } from './features/latent'
+import { ModelSelect, modelCopy, useModelAssets, useModels } from './features/models'
+import { ApiStatus, useApiStatus } from './features/status'
+import { useDebounced } from './lib/hooks'
+import { useTheme } from './lib/theme'
+import { readUrlState, writeUrlState } from './lib/url'
 
 const newSeed = () => Math.floor(Math.random() * 2 ** 31)
 
-function toUiError(error: unknown): UiError {
-  if (error instanceof ApiError) return { code: error.code, message: error.message }
-  return { code: 'client_error', message: error instanceof Error ? error.message : String(error) }
-}
+type VersionedInput = PadInput & { version: number }
 
-interface RunOptions {
-  /** performance.now() at the end of the stroke that triggered this run */
-  strokeEnd?: number
-  /** the user pressed Denoise: a blank pad is an error, not a no-op */
-  explicit?: boolean
-}
-
+/** The app layer: composes the features and wires them together; each feature owns its state. */
 export default function App() {
-  const pad = useRef<DrawingPadHandle>(null)
-  const { status, refresh: refreshStatus } = useApiStatus()
+  const [initial] = useState(readUrlState)
+  const { status, ready, refresh } = useApiStatus()
+  const { models, model, setModel, info } = useModels(initial.model, ready)
+  const assets = useModelAssets(model, models !== null)
+  const copy = modelCopy(info)
+  const theme = useTheme()
+  const pad = usePad()
+  const latent = useLatent()
+  const denoise = useDenoise<VersionedInput>({
+    onSuccess: (request) => latent.encode(request.input.blob, { model: request.options.model, preprocess: request.input.preprocess }),
+    onUnavailable: refresh,
+  })
 
-  const [models, setModels] = useState<ModelInfo[] | null>(null)
-  const [model, setModel] = useState('mnist')
-  const [noise, setNoise] = useState<NoiseType>('gaussian')
-  const [level, setLevel] = useState(0.5)
-  const [seed, setSeed] = useState(newSeed)
-  const [brushSize, setBrushSize] = useState(22)
-  const [padState, setPadState] = useState<PadState>({ strokes: 0, hasBackground: false })
-
-  const [result, setResult] = useState<DenoiseResponse | null>(null)
-  const [encoded, setEncoded] = useState<EncodeResponse | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<UiError | null>(null)
-  const [dragging, setDragging] = useState(false)
-
-  const [examples, setExamples] = useState<Record<string, Example[]>>({})
-  const [examplesErrors, setExamplesErrors] = useState<Record<string, string>>({})
-  const [latentMaps, setLatentMaps] = useState<Record<string, LatentMapData>>({})
-  const [latentMapErrors, setLatentMapErrors] = useState<Record<string, string>>({})
-
+  const [noise, setNoise] = useState<NoiseType>(
+    NOISE_TYPES.includes(initial.noise as NoiseType) ? (initial.noise as NoiseType) : 'gaussian',
+  )
+  const [level, setLevel] = useState(initial.level ?? 0.5)
+  const [seed, setSeed] = useState(() => initial.seed ?? newSeed())
+  const [live, setLive] = useState(true)
+  const [trigger, setTrigger] = useState(0)
+  const [exampleModel, setExampleModel] = useState<string | null>(initial.example !== undefined ? (initial.model ?? null) : null)
   const debouncedLevel = useDebounced(level, 120)
-  // The latest settings for run(); updated before the effects below read them.
-  const settings = useRef({ model, noise, level: debouncedLevel, seed })
+
+  // Level 0 and "none" are the same request: no noise, nothing to compare.
+  const effectiveNoise: NoiseType = noise === 'none' || debouncedLevel === 0 ? 'none' : noise
+  const version = pad.padState.version
+  const key = `${version}|${model}|${effectiveNoise === 'none' ? 'none' : `${effectiveNoise}@${debouncedLevel}`}|${seed}`
+
+  // --- run the model when the input or the options change (live), or when Denoise is pressed -----
+  const latest = useRef({ key, model, effectiveNoise, debouncedLevel, seed, version, pad, denoise, latent, copy })
   useLayoutEffect(() => {
-    settings.current = { model, noise, level: debouncedLevel, seed }
-  }, [model, noise, debouncedLevel, seed])
-
-  const seq = useRef(0)
-  const inflight = useRef<AbortController | null>(null)
-  const pendingMeasure = useRef<{ seq: number; start: number } | null>(null)
-  const shownSeq = useRef(0)
-
-  // --- the models, their examples and latent maps -------------------------------------------
-  const ready = status?.ready ?? false
+    latest.current = { key, model, effectiveNoise, debouncedLevel, seed, version, pad, denoise, latent, copy }
+  })
+  const handledTrigger = useRef(0)
+  const empty = pad.empty
   useEffect(() => {
-    if (models) return
-    const controller = new AbortController()
-    api
-      .models(controller.signal)
-      .then((answer) => {
-        setModels(answer.models)
-        setModel((current) => (answer.models.some((m) => m.name === current) ? current : answer.default))
-      })
-      .catch((e: unknown) => {
-        if (!isAbortError(e)) setModels(null)
-      })
-    return () => controller.abort()
-  }, [models, ready])
-
-  // Examples and latent map of the chosen model (refetched on each switch; small JSON files).
-  useEffect(() => {
-    if (!models) return
-    const controller = new AbortController()
-    const failed = (record: typeof setExamplesErrors) => (e: unknown) => {
-      if (!isAbortError(e)) record((all) => ({ ...all, [model]: toUiError(e).message }))
+    const now = latest.current
+    if (empty) {
+      now.denoise.reset()
+      now.latent.reset()
+      return
     }
-    api
-      .examples(model, controller.signal)
-      .then((answer) => setExamples((all) => ({ ...all, [model]: answer.examples })))
-      .catch(failed(setExamplesErrors))
-    api
-      .latentMap(model, controller.signal)
-      .then((answer) => setLatentMaps((all) => ({ ...all, [model]: answer })))
-      .catch(failed(setLatentMapErrors))
-    return () => controller.abort()
-  }, [model, models])
-
-  // --- denoise + encode -----------------------------------------------------------------------
-  const run = useCallback(
-    async ({ strokeEnd, explicit = false }: RunOptions = {}) => {
-      // marks of the last run only (for profiling in devtools or the e2e test)
-      for (const name of ['denoise:input', 'denoise:response', 'denoise:decoded']) performance.clearMarks(name)
-      const input = await pad.current?.getInput()
-      performance.mark('denoise:input')
+    const explicit = trigger !== handledTrigger.current
+    if (!live && !explicit) return
+    handledTrigger.current = trigger
+    let cancelled = false
+    void now.pad.getInput().then((input) => {
+      if (cancelled) return
       if (!input) {
-        if (explicit) setError(BLANK_ERROR)
+        if (explicit) now.pad.setError(blankError(now.copy.subject))
         return
       }
-      const id = ++seq.current
-      inflight.current?.abort()
-      const controller = new AbortController()
-      inflight.current = controller
-      const { model: name, noise: type, level: amount, seed: noiseSeed } = settings.current
-      setBusy(true)
-
-      try {
-        const answer = await api.denoise(
-          input.blob,
-          { model: name, noise: type, level: amount, seed: noiseSeed, preprocess: input.preprocess },
-          controller.signal,
-        )
-        performance.mark('denoise:response')
-        // The latent view follows the images: asked once the denoised result is in, so the two
-        // requests do not compete for the server's worker.
-        api
-          .encode(input.blob, { model: name, preprocess: input.preprocess }, controller.signal)
-          .then((latent) => {
-            if (id === seq.current) setEncoded(latent)
-          })
-          .catch(() => {
-            // the latent view is secondary: the denoise call reports errors
-          })
-        await Promise.all([answer.input, answer.noisy, answer.denoised].map(preloadImage))
-        performance.mark('denoise:decoded')
-        if (id !== seq.current) return // a newer request superseded this one
-        pendingMeasure.current = strokeEnd === undefined ? null : { seq: id, start: strokeEnd }
-        shownSeq.current = id
-        setResult(answer)
-        setError(null)
-      } catch (e) {
-        if (isAbortError(e) || id !== seq.current) return
-        setError(toUiError(e))
-        if (e instanceof NetworkError || (e instanceof ApiError && e.status === 503)) refreshStatus()
-      } finally {
-        if (id === seq.current) setBusy(false)
-      }
-    },
-    [refreshStatus],
-  )
-
-  // Stroke end -> performance measure once the denoised image is on screen.
-  useEffect(() => {
-    const pending = pendingMeasure.current
-    if (!pending || pending.seq !== shownSeq.current) return
-    pendingMeasure.current = null
-    const frame = requestAnimationFrame(() => {
-      performance.measure('stroke-to-image', { start: pending.start, end: performance.now() })
+      void now.denoise.run({
+        key: now.key,
+        input: { ...input, version: now.version },
+        options: { model: now.model, noise: now.effectiveNoise, level: now.debouncedLevel, seed: now.seed },
+        strokeEnd: now.pad.takeStrokeEnd(),
+      })
     })
-    return () => cancelAnimationFrame(frame)
-  }, [result])
-
-  // Settings changed (level debounced): refresh the results for what is on the pad.
-  useEffect(() => {
-    if (pad.current && !pad.current.isEmpty()) void run()
-  }, [model, noise, debouncedLevel, seed, run])
-
-  const resetResults = () => {
-    seq.current += 1
-    inflight.current?.abort()
-    setBusy(false)
-    setResult(null)
-    setEncoded(null)
-    setError(null)
-  }
-
-  const onPadChange = useCallback((state: PadState) => setPadState(state), [])
-
-  const undo = useCallback(() => {
-    pad.current?.undo()
-    if (pad.current?.isEmpty()) resetResults()
-    else void run()
-  }, [run])
-
-  const clear = () => {
-    pad.current?.clear()
-    resetResults()
-  }
-
-  const loadImage = async (blob: Blob, preprocess: 'mnist' | 'resize') => {
-    try {
-      await pad.current?.loadImage(blob, preprocess)
-    } catch {
-      setError({ code: 'invalid_image', message: 'That file could not be read as an image (try PNG, JPEG, GIF, BMP or WebP).' })
-      return
-    }
-    setError(null)
-    void run()
-  }
-
-  const onFile = (file: File | null | undefined) => {
-    if (!file) return
-    if (file.type && !file.type.startsWith('image/')) {
-      setError({ code: 'unsupported_media_type', message: `“${file.name}” is not an image (PNG, JPEG, GIF, BMP or WebP).` })
-      return
-    }
-    void loadImage(file, 'mnist')
-  }
-
-  const onPick = (example: Example) => void loadImage(dataUrlToBlob(example.image), 'resize')
-
-  // Paste an image anywhere; Ctrl/Cmd+Z undoes a stroke unless a form field has the focus.
-  const onFileRef = useRef(onFile)
-  useLayoutEffect(() => {
-    onFileRef.current = onFile
-  })
-  useEffect(() => {
-    const onPaste = (event: ClipboardEvent) => {
-      const file = Array.from(event.clipboardData?.files ?? []).find((f) => f.type.startsWith('image/'))
-      if (file) {
-        event.preventDefault()
-        onFileRef.current(file)
-      }
-    }
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null
-      if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) return
-      if ((event.ctrlKey || event.metaKey) && !event.shiftKey && event.key.toLowerCase() === 'z') {
-        event.preventDefault()
-        undo()
-      }
-    }
-    window.addEventListener('paste', onPaste)
-    window.addEventListener('keydown', onKey)
     return () => {
-      window.removeEventListener('paste', onPaste)
-      window.removeEventListener('keydown', onKey)
+      cancelled = true
     }
-  }, [undo])
+  }, [key, live, trigger, empty])
 
-  const onDrop = (event: DragEvent<HTMLDivElement>) => {
-    event.preventDefault()
-    setDragging(false)
-    onFile(Array.from(event.dataTransfer.files).find((f) => f.type.startsWith('image/')) ?? event.dataTransfer.files[0])
+  // The API is back (the readiness poll sees it): drop the network error and re-run the last request.
+  const wasReady = useRef(ready)
+  const unavailable = denoise.error?.unavailable ?? false
+  useEffect(() => {
+    if (ready && !wasReady.current && unavailable) {
+      latest.current.denoise.clearError()
+      setTrigger((t) => t + 1)
+    }
+    wasReady.current = ready
+  }, [ready, unavailable])
+
+  const onDenoise = () => {
+    if (pad.empty) {
+      pad.setError(blankError(copy.subject))
+      return
+    }
+    // Results already current: the button draws a new noise sample (it never looks dead).
+    if (denoise.shown?.key === key && !denoise.error) setSeed(newSeed())
+    setTrigger((t) => t + 1)
   }
 
-  const modelInfo = models?.find((m) => m.name === model)
-  const empty = padState.strokes === 0 && !padState.hasBackground
-  const latentMap = latentMaps[model] ?? null
-  const current = encoded && encoded.model.name === model ? encoded : null
+  // --- shareable state in the URL; the example of a shared link is loaded once ---------------------
+  const selectedExample = exampleModel === model ? pad.selectedExample : null
+  useEffect(() => {
+    writeUrlState({ model, noise, level, seed, example: selectedExample ?? undefined })
+  }, [model, noise, level, seed, selectedExample])
+  const wantedExample = useRef(initial.example)
+  const examples = assets.examples
+  useEffect(() => {
+    const index = wantedExample.current
+    if (index === undefined || !examples || !latest.current.pad.empty) return
+    wantedExample.current = undefined
+    const example = examples[index]
+    if (example) {
+      setExampleModel(latest.current.model)
+      latest.current.pad.loadExample(example, index)
+    }
+  }, [examples])
+
+  // --- what the results mean now ------------------------------------------------------------------
+  const shown = denoise.shown
+  let staleReason: string | null = null
+  if (shown) {
+    if (denoise.error) staleReason = 'Out of date: the last request failed'
+    else if (shown.key !== key) staleReason = denoise.busy ? 'Updating…' : live ? 'Out of date' : 'Out of date: press Denoise'
+  }
+  const first = shown?.answer.results?.[0] ?? shown?.answer
+  const crop = first?.crop
+  let highlight: PadBox | null = null
+  if (shown && crop && shown.request.input.version === version && !staleReason) {
+    const { x, y, scale } = shown.request.input.placement
+    highlight = { x: x + crop[0] * scale, y: y + crop[1] * scale, width: crop[2] * scale, height: crop[3] * scale }
+  }
+  const modelSaw = describePreprocess(first?.preprocess)
+  const encoded = latent.encoded
+  const latentStale = !!encoded && (encoded.model.name !== model || staleReason !== null)
+  const inputError = denoise.error?.scope === 'input' ? denoise.error : null
+  const resultsError = denoise.error && denoise.error.scope !== 'input' ? denoise.error : null
 
   return (
     <div className="app">
+      <a className="skip-link" href="#results-title">
+        Skip to the results
+      </a>
       <header className="app__header">
-        <div>
-          <h1>Digit denoiser</h1>
-          <p className="muted">Draw or upload a digit, add noise, and watch the autoencoder clean it up.</p>
+        <div className="app__title">
+          <h1>{copy.title}</h1>
+          <p className="muted app__tagline">{copy.tagline}</p>
         </div>
         <div className="app__header-tools">
-          <label className="field field--inline">
-            <span>Model</span>
-            <select value={model} onChange={(event) => setModel(event.target.value)}>
-              {(models ?? [{ name: model, version: 0 }]).map((m) => (
-                <option key={m.name} value={m.name}>
-                  {m.name}
-                  {m.version ? ` v${m.version}` : ''}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ModelSelect models={models} model={model} onChange={setModel} />
           <ApiStatus status={status} />
+          <ThemeToggle dark={theme.dark} onToggle={theme.toggle} />
         </div>
       </header>
 
-      {error && (
-        <div className="error" role="alert" data-code={error.code}>
-          <strong>{error.code === 'network_error' ? 'API unavailable' : 'Could not denoise'}:</strong> {error.message}
-          <button type="button" className="button--link" onClick={() => setError(null)} aria-label="Dismiss error">
-            ×
-          </button>
-        </div>
-      )}
-
       <main className="app__main">
-        <section className="panel input" aria-labelledby="input-title">
-          <h2 id="input-title">Input</h2>
-          <div
-            className={`pad-wrap${dragging ? ' pad-wrap--drag' : ''}`}
-            onDragOver={(event) => {
-              event.preventDefault()
-              setDragging(true)
-            }}
-            onDragLeave={() => setDragging(false)}
-            onDrop={onDrop}
-          >
-            <DrawingPad ref={pad} brushSize={brushSize} onStrokeEnd={(at) => void run({ strokeEnd: at })} onChange={onPadChange} />
-            {empty && (
-              <p className="pad-wrap__hint" aria-hidden="true">
-                Draw here, or drop / paste an image
-              </p>
-            )}
-          </div>
-          <p id="pad-help" className="visually-hidden">
-            Draw a digit with the mouse, a finger or a pen. Control plus Z undoes the last stroke. You can also upload,
-            drop or paste an image, or pick an example below.
-          </p>
-          <div className="toolbar">
-            <button type="button" className="button--primary" onClick={() => void run({ explicit: true })}>
+        <InputPanel
+          controller={pad}
+          hint={copy.padHint}
+          subject={copy.subject}
+          error={inputError}
+          onDismissError={denoise.clearError}
+          highlight={highlight}
+          actions={
+            <button type="button" className="button--primary" onClick={onDenoise} aria-describedby="denoise-help">
               Denoise
             </button>
-            <button type="button" onClick={undo} disabled={empty}>
-              Undo
-            </button>
-            <button type="button" onClick={clear} disabled={empty}>
-              Clear
-            </button>
-            <label className="button file-button">
-              Upload image
-              <input
-                type="file"
-                accept="image/png,image/jpeg,image/gif,image/bmp,image/webp"
-                className="visually-hidden"
-                onChange={(event) => {
-                  onFile(event.target.files?.[0])
-                  event.target.value = ''
-                }}
-              />
-            </label>
-          </div>
-          <label className="field">
-            <span>
-              Brush size <output>{brushSize}px</output>
-            </span>
-            <input type="range" aria-label="Brush size" min={6} max={48} step={1} value={brushSize} onChange={(e) => setBrushSize(Number(e.target.value))} />
-          </label>
-          <Gallery
-            examples={examples[model] ?? null}
-            loading={!examples[model] && models !== null}
-            error={examples[model] ? null : (examplesErrors[model] ?? null)}
-            onPick={onPick}
-          />
-        </section>
-
-        <div className="app__right">
-          <section className="panel">
-            <NoiseControls
-              noise={noise}
-              level={level}
-              onNoiseChange={setNoise}
-              onLevelChange={setLevel}
-              onReroll={() => setSeed(newSeed())}
-            />
-            <Results result={result} busy={busy} />
-          </section>
-
-          <section className="panel latent" aria-labelledby="latent-title">
-            <h2 id="latent-title">Latent space</h2>
-            <div className="latent__grid">
-              <LatentHeatmap latent={current?.latent ?? null} />
-              <LatentMap map={latentMap} point={current?.projection ?? null} error={latentMap ? null : (latentMapErrors[model] ?? null)} />
-            </div>
-          </section>
-        </div>
+          }
+          footer={
+            <p id="denoise-help" className="muted pad-note">
+              {live ? 'Live: results follow each stroke; Denoise draws a new noise sample.' : 'Press Denoise to run the model.'}
+              {highlight && ' The dashed box is what the model was given.'}
+            </p>
+          }
+        />
+        <Results
+          answer={shown?.answer ?? null}
+          busy={denoise.busy}
+          staleReason={staleReason}
+          error={resultsError}
+          onDismissError={denoise.clearError}
+          modelSaw={modelSaw}
+          subject={copy.subject}
+        />
+        <NoiseControls noise={noise} level={level} live={live} onNoiseChange={setNoise} onLevelChange={setLevel} onLiveChange={setLive} />
+        <Gallery
+          title={copy.galleryTitle}
+          examples={assets.examples}
+          loading={assets.examplesLoading}
+          error={assets.examplesError}
+          selected={selectedExample}
+          onPick={(index) => {
+            const example = assets.examples?.[index]
+            if (!example) return
+            setExampleModel(model)
+            pad.loadExample(example, index)
+          }}
+          skipTo="#latent-title"
+        />
+        <LatentPanel encoded={encoded} map={assets.latentMap} mapError={assets.latentMapError} stale={latentStale} />
       </main>
 
       <footer className="app__footer muted">
-        {modelInfo && (
+        {info && (
           <span>
-            {modelInfo.name} v{modelInfo.version}
-            {modelInfo.metadata.arch ? ` · ${String(modelInfo.metadata.arch)}` : ''}
-            {typeof modelInfo.metadata.params === 'number' ? ` · ${modelInfo.metadata.params.toLocaleString('en')} parameters` : ''}
-            {typeof modelInfo.metadata.latent_dim === 'number' ? ` · latent ${modelInfo.metadata.latent_dim}` : ''}
+            {info.name} v{info.version}
+            {info.metadata.arch ? ` · ${String(info.metadata.arch)}` : ''}
+            {typeof info.metadata.params === 'number' ? ` · ${info.metadata.params.toLocaleString('en')} parameters` : ''}
+            {typeof info.metadata.latent_dim === 'number' ? ` · latent ${info.metadata.latent_dim}` : ''}
             {' · '}
           </span>
         )}
-        <a href="/docs">API docs</a>
+        <a href="/docs" target="_blank" rel="noopener">
+          API docs (opens in a new tab)
+        </a>
       </footer>
     </div>
   )
+}
+
+function blankError(subject: string) {
+  return { code: 'blank_image', message: `The pad is blank. Draw a ${subject}, upload an image or pick an example first.` }
 }

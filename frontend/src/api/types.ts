@@ -68,11 +68,30 @@ export interface DenoiseMetrics {
 
 export type Timings = Record<string, number> & { total: number }
 
+/** What the server's preprocessing did to an image (absent from older servers). */
+export interface PreprocessReport {
+  mode: string
+  inverted?: boolean
+  background_removed?: boolean
+  stroke_px_before?: number
+  stroke_px_after?: number
+  components_kept?: number
+  components_dropped?: number
+  lines_removed?: number
+  [key: string]: unknown
+}
+
+/** [x, y, width, height] in the sent image's own pixels. */
+export type CropBox = [number, number, number, number]
+
 export interface DenoiseResult {
   input: string
   noisy: string
   denoised: string
   metrics: DenoiseMetrics | null
+  /** the box preprocessing cut the image from (null or absent when unknown) */
+  crop?: CropBox | null
+  preprocess?: PreprocessReport
 }
 
 export interface DenoiseResponse extends DenoiseResult {
@@ -84,6 +103,8 @@ export interface DenoiseResponse extends DenoiseResult {
 }
 
 export interface EncodeResult {
+  crop?: CropBox | null
+  preprocess?: PreprocessReport
   latent: number[]
   /** null when the model has no latent map */
   projection: [number, number] | null

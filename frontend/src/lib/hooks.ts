@@ -1,5 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
-import { api, type ReadyStatus } from '../api'
+import { useEffect, useState } from 'react'
 
 /** `value`, but only once it has stopped changing for `delay` ms. */
 export function useDebounced<T>(value: T, delay: number): T {
@@ -9,37 +8,6 @@ export function useDebounced<T>(value: T, delay: number): T {
     return () => clearTimeout(timer)
   }, [value, delay])
   return debounced
-}
-
-/** Poll GET /readyz every `intervalMs`; `refresh()` polls at once (after a failed call). */
-export function useApiStatus(intervalMs = 10_000) {
-  const [status, setStatus] = useState<ReadyStatus | null>(null)
-  const [tick, setTick] = useState(0)
-  const refresh = useCallback(() => setTick((t) => t + 1), [])
-  const mounted = useRef(true)
-
-  useEffect(() => {
-    mounted.current = true
-    const controller = new AbortController()
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const poll = async () => {
-      try {
-        const next = await api.ready(controller.signal)
-        if (!controller.signal.aborted) setStatus(next)
-      } catch {
-        return // aborted
-      }
-      if (!controller.signal.aborted) timer = setTimeout(poll, intervalMs)
-    }
-    void poll()
-    return () => {
-      mounted.current = false
-      controller.abort()
-      clearTimeout(timer)
-    }
-  }, [intervalMs, tick])
-
-  return { status, refresh }
 }
 
 /** Load an image URL and wait until it is decoded, so swapping it in does not flicker. */

@@ -128,3 +128,19 @@ describe('fitRect', () => {
     expect(box.x).toBeCloseTo(28)
   })
 })
+
+describe('upload and map helpers', () => {
+  it('scales the long side down to 1024 and never up', async () => {
+    const { scaledSize, withExtension } = await import('./image')
+    expect(scaledSize(7000, 7000)).toEqual({ width: 1024, height: 1024, scale: 1024 / 7000 })
+    expect(scaledSize(4000, 3000)).toMatchObject({ width: 1024, height: 768 })
+    expect(scaledSize(300, 200)).toEqual({ width: 300, height: 200, scale: 1 })
+    expect(withExtension('photo.jpeg', 'png')).toBe('photo.png')
+    expect(withExtension('scan', 'png')).toBe('scan.png')
+  })
+  it('maps the noise around mid grey and the error as an absolute difference', async () => {
+    const { errorMap, noiseMap } = await import('./image')
+    expect(Array.from(noiseMap([0, 100, 255], [0, 200, 55]))).toEqual([128, 178, 28])
+    expect(Array.from(errorMap([0, 100, 255], [10, 50, 255]))).toEqual([10, 50, 0])
+  })
+})

@@ -103,3 +103,125 @@ export function fitRect(w: number, h: number, W: number, H: number, margin = 0.1
   const dh = h * scale
   return { x: (W - dw) / 2, y: (H - dh) / 2, width: dw, height: dh, scale }
 }
+
+/** Longest side of an upload as sent to the API: big photos and scans are downscaled first. */
+export const UPLOAD_MAX_SIDE = 1024
+/** Uploads above this many bytes are re-encoded even when small in pixels. */
+export const UPLOAD_MAX_BYTES = 4 * 1024 * 1024
+
+/** Width and height of a `w` x `h` image scaled so that its longest side is at most `maxSide`. */
+export function scaledSize(w: number, h: number, maxSide = UPLOAD_MAX_SIDE): { width: number; height: number; scale: number } {
+  const scale = Math.min(1, maxSide / Math.max(w, h, 1))
+  return { width: Math.max(1, Math.round(w * scale)), height: Math.max(1, Math.round(h * scale)), scale }
+}
+
+/** A file name with its extension replaced: `photo.jpeg` -> `photo.png`. */
+export function withExtension(name: string, extension: string): string {
+  const base = name.replace(/\.[^./]*$/, '') || 'image'
+  return `${base}.${extension}`
+}
+
+export interface PreparedUpload {
+  /** what is sent to the API: the file itself, or a downscaled PNG copy */
+  blob: Blob
+  /** the sent image's size in pixels */
+  width: number
+  height: number
+  /** the decoded (and downscaled) image, for drawing on the pad */
+  source: CanvasImageSource
+  downscaled: boolean
+}
+
+/**
+ * Decode an upload once and, when it is too big for the API (long side over `maxSide` or over
+ * UPLOAD_MAX_BYTES), draw a smoothed copy with a long side of `maxSide` and encode that as PNG.
+ * The API limits stay: this is what makes a 12 MB photo or a 7000x7000 scan work.
+ */
+export async function prepareUpload(blob: Blob, maxSide = UPLOAD_MAX_SIDE): Promise<PreparedUpload> {
+  const bitmap = await createImageBitmap(blob)
+  const { width, height } = bitmap
+  if (Math.max(width, height) <= maxSide && blob.size <= UPLOAD_MAX_BYTES) {
+    return { blob, width, height, source: bitmap, downscaled: false }
+  }
+  const size = scaledSize(width, height, maxSide)
+  const canvas = document.createElement('canvas')
+  canvas.width = size.width
+  canvas.height = size.height
+  const ctx = context2d(canvas)
+  ctx.imageSmoothingEnabled = true
+  ctx.imageSmoothingQuality = 'high'
+  ctx.drawImage(bitmap, 0, 0, size.width, size.height)
+  bitmap.close?.()
+  const png = dataUrlToBlob(canvas.toDataURL('image/png'))
+  const name = blob instanceof File ? withExtension(blob.name, 'png') : 'image.png'
+  const sent = typeof File === 'function' ? new File([png], name, { type: 'image/png' }) : png
+  return { blob: sent, width: size.width, height: size.height, source: canvas, downscaled: true }
+}
+
+/** Load an image URL (a data: URL here) into a decoded <img>. */
+export function loadImageElement(src: string): Promise<HTMLImageElement> {
+  return new Promise((resolve, reject) => {
+    const img = new Image()
+    img.onload = () => resolve(img)
+    img.onerror = () => reject(new Error('Could not decode the image'))
+    img.src = src
+  })
+}
+
+/**
+ * Several images side by side, each enlarged `factor` times with nearest-neighbour sampling (crisp
+ * pixels), with `gap` white pixels between them: one image is the 280x280 download, three are the strip.
+ */
+export async function upscaleStrip(sources: string[], factor = 10, gap = 8): Promise<string> {
+  const images = await Promise.all(sources.map(loadImageElement))
+  const side = (images[0]?.naturalWidth || 28) * factor
+  const canvas = document.createElement('canvas')
+  canvas.width = images.length * side + (images.length - 1) * gap
+  canvas.height = side
+  const ctx = context2d(canvas)
+  ctx.fillStyle = '#ffffff'
+  ctx.fillRect(0, 0, canvas.width, canvas.height)
+  ctx.imageSmoothingEnabled = false
+  images.forEach((img, i) => ctx.drawImage(img, i * (side + gap), 0, side, side))
+  return canvas.toDataURL('image/png')
+}
+
+/** Grey levels (0..255, one per pixel) of a decoded image. */
+export function greyLevels(img: HTMLImageElement): Uint8ClampedArray {
+  const canvas = document.createElement('canvas')
+  canvas.width = img.naturalWidth
+  canvas.height = img.naturalHeight
+  const ctx = canvas.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D | null
+  if (!ctx) throw new Error('Canvas 2D is not available in this browser')
+  ctx.drawImage(img, 0, 0)
+  const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
+  const grey = new Uint8ClampedArray(canvas.width * canvas.height)
+  for (let i = 0; i < grey.length; i += 1) grey[i] = data[i * 4]
+  return grey
+}
+
+/** The noise that was added: 128 + (noisy - input) / 2, so mid grey is "no change". */
+export function noiseMap(input: ArrayLike<number>, noisy: ArrayLike<number>): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(input.length)
+  for (let i = 0; i < out.length; i += 1) out[i] = 128 + (noisy[i] - input[i]) / 2
+  return out
+}
+
+/** The error map |denoised - input|: black where the model got the pixel right. */
+export function errorMap(input: ArrayLike<number>, denoised: ArrayLike<number>): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(input.length)
+  for (let i = 0; i < out.length; i += 1) out[i] = Math.abs(denoised[i] - input[i])
+  return out
+}
+
+/** A square grey image (one byte per pixel) as a PNG data URL. */
+export function greyToDataUrl(grey: ArrayLike<number>, side = Math.round(Math.sqrt(grey.length))): string {
+  const canvas = document.createElement('canvas')
+  canvas.width = side
+  canvas.height = side
+  const ctx = context2d(canvas)
+  const image = ctx.createImageData(side, side)
+  for (let i = 0; i < side * side; i += 1) image.data.set([grey[i], grey[i], grey[i], 255], i * 4)
+  ctx.putImageData(image, 0, 0)
+  return canvas.toDataURL('image/png')
+}

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react'
-import type { LatentMap as LatentMapData } from '../api'
-import { classColor } from '../lib/colors'
+import type { LatentMap as LatentMapData } from '../../api'
+import { classColor } from '../../lib/colors'
 
 const SIZE = 320
 const PAD = 12

@@ -1,7 +1,6 @@
 import { render, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { divergingColor, gridShape, classColor } from '../lib/colors'
-import { ApiStatus } from './ApiStatus'
+import { divergingColor, gridShape, classColor } from '../../lib/colors'
 import { LatentHeatmap } from './LatentHeatmap'
 import { LatentMap } from './LatentMap'
 
@@ -35,18 +34,6 @@ describe('LatentMap', () => {
   it('shows why the map is missing', () => {
     render(<LatentMap map={null} point={null} error="model mnist has no latent_map.json" />)
     expect(screen.getByText(/no latent_map.json/)).toBeInTheDocument()
-  })
-})
-
-describe('ApiStatus', () => {
-  it.each([
-    [null, 'Checking API…'],
-    [{ ready: true, status: 200, models: [] }, 'API ready'],
-    [{ ready: false, status: 503, models: [] }, 'API starting'],
-    [{ ready: false, status: 0, models: [] }, 'API unreachable'],
-  ])('%j -> %s', (status, text) => {
-    render(<ApiStatus status={status} />)
-    expect(screen.getByRole('status')).toHaveTextContent(text)
   })
 })
 

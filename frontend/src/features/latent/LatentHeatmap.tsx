@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import { divergingColor, gridShape } from '../lib/colors'
+import { divergingColor, gridShape } from '../../lib/colors'
 
 const CELL = 12
 

@@ -1,4 +1,4 @@
-import type { ReadyStatus } from '../api'
+import type { ReadyStatus } from '../../api'
 
 /** A small badge from GET /readyz: ready, starting (503), or unreachable. */
 export function ApiStatus({ status }: { status: ReadyStatus | null }) {

@@ -1,0 +1,5 @@
+export { describePreprocess } from './describe'
+export { downloadName } from './downloads'
+export { NoiseControls } from './NoiseControls'
+export { Results } from './Results'
+export { useDenoise, type DenoiseError, type DenoiseRequest, type Shown } from './useDenoise'

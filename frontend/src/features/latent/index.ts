@@ -1,0 +1,2 @@
+export { LatentPanel } from './LatentPanel'
+export { useLatent } from './useLatent'

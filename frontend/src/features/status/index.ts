@@ -1,0 +1,2 @@
+export { ApiStatus } from './ApiStatus'
+export { useApiStatus } from './useApiStatus'

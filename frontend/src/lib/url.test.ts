@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest'
+import { formatUrlState, parseUrlState } from './url'
+
+describe('URL state', () => {
+  it('round-trips model, noise, level, seed and example', () => {
+    const state = { model: 'fashion-mnist', noise: 'speckle', level: 0.3, seed: 42, example: 3 }
+    expect(formatUrlState(state)).toBe('?model=fashion-mnist&noise=speckle&level=0.3&seed=42&example=3')
+    expect(parseUrlState(formatUrlState(state))).toEqual(state)
+  })
+  it('drops values that do not parse or are out of range', () => {
+    expect(parseUrlState('?level=2&seed=-1&example=x&model=')).toEqual({})
+    expect(parseUrlState('?level=0&seed=0')).toEqual({ level: 0, seed: 0 })
+  })
+  it('writes nothing for an empty state', () => {
+    expect(formatUrlState({})).toBe('')
+  })
+})
