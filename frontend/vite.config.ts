@@ -1,6 +1,13 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
 import react from '@vitejs/plugin-react'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, extname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+
+const here = dirname(fileURLToPath(import.meta.url))
 
 // The API routes the dev server forwards to the Flask app (same origin in production).
 const apiRoutes = ['/denoise', '/encode', '/models', '/model', '/healthz', '/readyz', '/metrics', '/openapi.json', '/docs']
@@ -11,12 +18,57 @@ const proxy = Object.fromEntries(
   apiRoutes.map((route) => [route === '/model' ? '^/model(\\?.*)?$' : route, { target: apiTarget, changeOrigin: true }]),
 )
 
+/** Copy Swagger UI's prebuilt bundle and CSS (npm: swagger-ui-dist) into dist/docs/vendor/. */
+function swaggerUi(): Plugin {
+  return {
+    name: 'denoiser:swagger-ui',
+    apply: 'build',
+    writeBundle(options) {
+      const out = resolve(options.dir ?? resolve(here, 'dist'), 'docs/vendor')
+      const dist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
+      mkdirSync(out, { recursive: true })
+      for (const name of ['swagger-ui-bundle.js', 'swagger-ui.css', 'LICENSE']) copyFileSync(join(dist, name), join(out, name))
+    },
+  }
+}
+
+/** Write .gz and .br beside every text asset, so Flask can serve them compressed without nginx. */
+function precompress(): Plugin {
+  const types = new Set(['.js', '.css', '.html', '.svg', '.json', '.txt', '.map'])
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name)
+      return statSync(path).isDirectory() ? walk(path) : [path]
+    })
+  return {
+    name: 'denoiser:precompress',
+    apply: 'build',
+    closeBundle: {
+      order: 'post',
+      sequential: true,
+      handler() {
+        for (const path of walk(resolve(here, 'dist'))) {
+          if (!types.has(extname(path))) continue
+          const bytes = readFileSync(path)
+          if (bytes.length < 1024) continue
+          writeFileSync(`${path}.gz`, gzipSync(bytes, { level: 9 }))
+          writeFileSync(`${path}.br`, brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }))
+        }
+      },
+    },
+  }
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), swaggerUi(), precompress()],
   server: { proxy },
   preview: { proxy },
   build: {
     target: 'es2022',
+    rollupOptions: {
+      // The app, and the API docs page as a second entry (kept out of the app's bundle).
+      input: { main: resolve(here, 'index.html'), docs: resolve(here, 'docs/index.html') },
+    },
   },
   test: {
     environment: 'jsdom',

@@ -1,13 +1,21 @@
-"""GET /openapi.json and GET /docs (the same document as a readable HTML page, no external assets)."""
+"""GET /openapi.json and GET /docs: the API reference page.
+
+With the built frontend (frontend/dist/docs/, a second Vite entry) /docs is Swagger UI from the
+swagger-ui-dist package, served from local files (no CDN) with the curl examples of docs/api.md and a
+link back to the app; the plain HTML rendering below is inlined into it for readers without JavaScript,
+and is the whole page when the frontend has not been built.
+"""
 
 from __future__ import annotations
 
 import json
 from html import escape
+from pathlib import Path
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, abort, current_app, jsonify
 
 from denoiser.api.openapi import build_spec
+from denoiser.api.spa import send_static
 
 bp = Blueprint("docs", __name__)
 STYLE = ("body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#222}"
@@ -24,12 +32,11 @@ def _schema_text(spec: dict, schema: dict) -> str:
     return json.dumps(schema, indent=1)
 
 
-def render(spec: dict) -> str:
-    """The OpenAPI document as a self-contained HTML page."""
-    parts = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(spec['info']['title'])}"
-             f"</title><style>{STYLE}</style></head><body><h1>{escape(spec['info']['title'])} "
+def render_body(spec: dict) -> str:
+    """The OpenAPI document as HTML (the inside of <body>)."""
+    parts = [f"<h1>{escape(spec['info']['title'])} "
              f"<small>{escape(spec['info']['version'])}</small></h1><p>{escape(spec['info']['description'])}</p>"
-             "<p>Machine-readable: <a href='/openapi.json'>/openapi.json</a></p>"]
+             "<p><a href='/'>Back to the app</a> · Machine-readable: <a href='/openapi.json'>/openapi.json</a></p>"]
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
             badge = f"<span class='m {method}'>{method.upper()}</span>"
@@ -49,8 +56,20 @@ def render(spec: dict) -> str:
     parts.append("<h2>Error codes</h2><p>"
                  + ", ".join(f"<code>{escape(code)}</code>"
                              for code in spec["components"]["schemas"]["Error"]["properties"]["error"]
-                             ["properties"]["code"]["enum"]) + "</p></body></html>")
+                             ["properties"]["code"]["enum"]) + "</p>")
     return "".join(parts)
+
+
+def render(spec: dict) -> str:
+    """The OpenAPI document as a self-contained HTML page."""
+    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(spec['info']['title'])}"
+            f"</title><style>{STYLE}</style></head><body>{render_body(spec)}</body></html>")
+
+
+def _built_docs() -> Path | None:
+    """frontend/dist/docs when the frontend has been built with its docs page."""
+    root = current_app.extensions["denoiser.settings"].static_dir / "docs"
+    return root if (root / "index.html").is_file() else None
 
 
 @bp.get("/openapi.json")
@@ -61,5 +80,26 @@ def openapi():
 
 @bp.get("/docs")
 def docs():
-    """The API reference as HTML."""
-    return Response(render(build_spec()), mimetype="text/html")
+    """The API reference: Swagger UI (built frontend) or the plain HTML rendering."""
+    spec = build_spec()
+    root = _built_docs()
+    if root is None:
+        return Response(render(spec), mimetype="text/html")
+    page = (root / "index.html").read_text(encoding="utf-8")
+    page = page.replace("<!--api-reference-->", render_body(spec), 1)
+    response = Response(page, mimetype="text/html")
+    response.cache_control.no_cache = True
+    return response
+
+
+@bp.get("/docs/<path:name>")
+def docs_asset(name: str):
+    """Swagger UI's files (copied from swagger-ui-dist into the build), compressed when accepted."""
+    root = _built_docs()
+    if root is None:
+        abort(404)
+    root = root.resolve()
+    candidate = (root / name).resolve()
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        abort(404)
+    return send_static(root, name, max_age=3600)
