@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import base64
 import io
+from dataclasses import dataclass
 
 import numpy as np
+
+from denoiser.image_errors import BlankImageError, ImageTooLargeError, InvalidImageError
 
 IMAGE_SIZE = 28
 
@@ -47,23 +50,21 @@ INK_THRESHOLD = 0.2  # normalised intensity that counts as ink for the bounding 
 PREPROCESS_MODES = ("mnist", "resize")
 
 
-class InvalidImageError(ValueError):
-    """The bytes are not a decodable PNG, JPEG, GIF, BMP or WebP image."""
+@dataclass
+class Prepared:
+    """A preprocessed upload: the model's 28x28 digit, where it came from, and what was done.
 
-
-class ImageTooLargeError(ValueError):
-    """The image header declares more pixels than allowed (decompression-bomb guard)."""
-
-
-class BlankImageError(ValueError):
-    """The image holds no strokes: nothing to denoise."""
-
-
-def open_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS):
-    """Decode `data` into a Pillow image: first frame, EXIF orientation applied, at most WORKING_SIZE.
-
-    The pixel count is checked from the header before any pixel is decoded.
+    `crop` is [x, y, width, height] in the pixels of the uploaded image (after EXIF rotation, before any
+    reduction to the working size); `report` is the JSON-ready account of the preprocessing.
     """
+
+    digit: np.ndarray
+    crop: list[int]
+    report: dict
+
+
+def open_image_sized(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS):
+    """Like `open_image`, and also the upright size (width, height) of the image as uploaded."""
     from PIL import Image, ImageOps
 
     if not data:
@@ -81,9 +82,12 @@ def open_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS):
         raise InvalidImageError("the image has no pixels")
     try:
         image.seek(0)
-        image.draft(image.mode, (WORKING_SIZE, WORKING_SIZE))  # JPEG: decode at a reduced scale
+        # JPEG: decode at a reduced scale, luma only for colour photos (to_grey would drop the colour anyway)
+        image.draft("L" if image.mode == "RGB" else image.mode, (WORKING_SIZE, WORKING_SIZE))
         image.load()
         image = ImageOps.exif_transpose(image)
+        if image.size[0] > image.size[1] and width < height or image.size[0] < image.size[1] and width > height:
+            width, height = height, width  # EXIF turned it by 90 degrees
         image = _flatten_mode(image)
         if max(image.size) > WORKING_SIZE:
             image.thumbnail((WORKING_SIZE, WORKING_SIZE), Image.Resampling.BOX)
@@ -91,7 +95,15 @@ def open_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS):
         raise ImageTooLargeError(str(error)) from error
     except Exception as error:
         raise InvalidImageError(f"the image could not be decoded: {error}") from error
-    return image
+    return image, (width, height)
+
+
+def open_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS):
+    """Decode `data` into a Pillow image: first frame, EXIF orientation applied, at most WORKING_SIZE.
+
+    The pixel count is checked from the header before any pixel is decoded.
+    """
+    return open_image_sized(data, max_pixels)[0]
 
 
 def _flatten_mode(image):
@@ -125,11 +137,6 @@ def to_grey(image) -> np.ndarray:
     return grey * alpha + background * (1.0 - alpha)
 
 
-def _border(grey: np.ndarray) -> np.ndarray:
-    """The outermost row and column pixels of a 2-D array."""
-    return np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-
-
 def _resize(grey: np.ndarray, width: int, height: int) -> np.ndarray:
     """Anti-aliased resize of a float image (Lanczos), clipped to [0, 1]."""
     from PIL import Image
@@ -138,32 +145,14 @@ def _resize(grey: np.ndarray, width: int, height: int) -> np.ndarray:
     return np.clip(np.asarray(resized, dtype=np.float32), 0.0, 1.0)
 
 
-def mnist_form(grey: np.ndarray) -> np.ndarray:
-    """Grey [H, W] in [0, 1] -> uint8 [28, 28] white-on-black, the original MNIST recipe.
-
-    Inverts when the border is light, stretches ink against the background level, crops to the
-    ink's bounding box, fits it into 20x20 keeping the aspect ratio and moves its centre of mass
-    to the centre of the 28x28 frame. Raises BlankImageError when there is no ink.
-    """
+def _centre(fitted: np.ndarray) -> np.ndarray:
+    """Place a digit (at most 20x20) in a 28x28 frame with its centre of mass at the centre -> uint8."""
     from scipy import ndimage
 
-    grey = np.asarray(grey, dtype=np.float32)
-    background = float(np.median(_border(grey)))
-    if background > 0.5:  # dark on light: invert (the border's median inverts with it)
-        grey, background = 1.0 - grey, 1.0 - background
-    contrast = float(grey.max()) - background
-    if contrast < MIN_CONTRAST:
-        raise BlankImageError("the image has no strokes (it is blank or nearly uniform)")
-    ink = np.clip((grey - background) / contrast, 0.0, 1.0)
-    rows, cols = np.nonzero(ink > INK_THRESHOLD)
-    crop = ink[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
-    height, width = crop.shape
-    scale = FIT_SIZE / max(height, width)
-    fitted = _resize(crop, max(1, round(width * scale)), max(1, round(height * scale)))
     peak = float(fitted.max())
     if peak <= 0:
         raise BlankImageError("the strokes vanish at 20x20 pixels")
-    fitted /= peak
+    fitted = fitted / peak
     centre_y, centre_x = ndimage.center_of_mass(fitted)
     height, width = fitted.shape
     middle = (IMAGE_SIZE - 1) / 2
@@ -172,6 +161,35 @@ def mnist_form(grey: np.ndarray) -> np.ndarray:
     frame = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
     frame[top:top + height, left:left + width] = fitted
     return to_uint8(frame)
+
+
+def mnist_digit(grey: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int, int], dict]:
+    """Grey [H, W] in [0, 1] -> (uint8 [28, 28] digit, (x, y, w, h) box of the ink in `grey`, report).
+
+    Removes paper colour and uneven light, finds the ink (Otsu), drops ruled lines and specks
+    (denoiser.ink), brings the stroke width towards MNIST's (denoiser.strokes), fits the digit into
+    20x20 keeping its aspect and moves its centre of mass to the centre of the 28x28 frame.
+    Raises BlankImageError (saying what was seen) when there is no digit.
+    """
+    from denoiser import ink as inks
+    from denoiser import strokes
+
+    found = inks.find_ink(np.asarray(grey, dtype=np.float32))
+    digit, before, after = strokes.normalise(strokes.fit_digit(found.ink))
+    height, width = digit.shape
+    scale = FIT_SIZE / max(height, width)
+    fitted = _resize(digit, max(1, round(width * scale)), max(1, round(height * scale)))
+    report = {"mode": "mnist", "inverted": found.inverted, "background_removed": found.background_removed,
+              "ink_threshold": found.threshold, "stroke_px_before": before, "stroke_px_after": after,
+              "stroke_px_target": [strokes.MNIST_LOW, strokes.MNIST_HIGH],
+              "components_kept": found.components_kept, "components_dropped": found.components_dropped,
+              "lines_removed": found.lines_removed}
+    return _centre(fitted), found.box, report
+
+
+def mnist_form(grey: np.ndarray) -> np.ndarray:
+    """Grey [H, W] in [0, 1] -> uint8 [28, 28] white-on-black MNIST digit (see `mnist_digit`)."""
+    return mnist_digit(grey)[0]
 
 
 def resize_form(grey: np.ndarray) -> np.ndarray:
@@ -184,12 +202,38 @@ def resize_form(grey: np.ndarray) -> np.ndarray:
     return to_uint8(grey)
 
 
-def prepare(data: bytes, mode: str = "mnist", max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
-    """Encoded image bytes -> uint8 [28, 28] white-on-black digit (`mode` is "mnist" or "resize")."""
+def _to_original(box: tuple[int, int, int, int], working: tuple[int, int], original: tuple[int, int]) -> list[int]:
+    """A (x, y, w, h) box in the working image -> [x, y, w, h] ints in the uploaded image's pixels."""
+    scale_x, scale_y = original[0] / working[0], original[1] / working[1]
+    x, y, w, h = box
+    left, top = int(np.floor(x * scale_x)), int(np.floor(y * scale_y))
+    right = min(original[0], int(np.ceil((x + w) * scale_x)))
+    bottom = min(original[1], int(np.ceil((y + h) * scale_y)))
+    return [left, top, max(1, right - left), max(1, bottom - top)]
+
+
+def prepare_image(image, original_size: tuple[int, int], mode: str = "mnist") -> Prepared:
+    """A decoded Pillow image (from `open_image_sized`) -> Prepared digit, crop and report."""
     if mode not in PREPROCESS_MODES:
         raise ValueError(f"unknown preprocess mode {mode!r}; choose one of {', '.join(PREPROCESS_MODES)}")
-    grey = to_grey(open_image(data, max_pixels))
-    return mnist_form(grey) if mode == "mnist" else resize_form(grey)
+    grey = to_grey(image)
+    if mode == "resize":
+        return Prepared(resize_form(grey), [0, 0, *original_size], {"mode": "resize"})
+    digit, box, report = mnist_digit(grey)
+    return Prepared(digit, _to_original(box, image.size, original_size), report)
+
+
+def prepare_digit(data: bytes, mode: str = "mnist", max_pixels: int = DEFAULT_MAX_PIXELS) -> Prepared:
+    """Encoded image bytes -> Prepared: the uint8 [28, 28] digit, its crop box in the upload, the report."""
+    if mode not in PREPROCESS_MODES:
+        raise ValueError(f"unknown preprocess mode {mode!r}; choose one of {', '.join(PREPROCESS_MODES)}")
+    image, size = open_image_sized(data, max_pixels)
+    return prepare_image(image, size, mode)
+
+
+def prepare(data: bytes, mode: str = "mnist", max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """Encoded image bytes -> uint8 [28, 28] white-on-black digit (`mode` is "mnist" or "resize")."""
+    return prepare_digit(data, mode, max_pixels).digit
 
 
 def encode_png(image: np.ndarray) -> bytes:

@@ -1,0 +1,192 @@
+"""Find the digit's ink in a grey photo, scan or drawing: paper and light removed, lines and specks dropped.
+
+`find_ink(grey)` estimates the background (paper colour, uneven light, shadows) on a small copy at a scale
+much larger than a stroke, divides it out, thresholds the ink with Otsu (never below a noise floor),
+removes ruled lines that cross the whole image, and keeps the connected components that form the digit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from denoiser.image_errors import BlankImageError
+
+SMALL_SIDE = 128  # the background is estimated on a copy this large (longer side)
+OPENING_FRACTION = 1 / 6  # opening size on the small copy, as a fraction of its longer side
+MIN_CONTRAST = 0.1  # ink must darken (or lighten) the paper by this fraction, else the image is blank
+LINE_COVER = 0.75  # a row (column) inked over this fraction of its length is part of a ruled line
+LINE_THICKNESS = 0.02  # ... when its band of such rows is at most this fraction of the height thick
+NEAR = 0.35  # components within this fraction of the digit's size of it belong to it
+MIN_PART = 0.02  # ... and must hold at least this fraction of the main component's ink
+MIN_DIGIT = 0.03  # the digit's longer side must reach this fraction of the image's longer side
+
+
+@dataclass
+class Ink:
+    """The digit's ink at working scale and what was done to find it."""
+
+    ink: np.ndarray  # float32 [h, w] in [0, 1] inside `box`, 1 = full ink, 0 outside the digit's strokes
+    box: tuple[int, int, int, int]  # (left, top, width, height) of the digit in the working image
+    inverted: bool
+    background_removed: bool
+    threshold: float
+    components_kept: int
+    components_dropped: int
+    lines_removed: int
+
+
+def _small(grey: np.ndarray) -> np.ndarray:
+    """An area-averaged copy whose longer side is at most SMALL_SIDE."""
+    from PIL import Image
+
+    height, width = grey.shape
+    factor = max(height, width) / SMALL_SIDE
+    if factor <= 1:
+        return grey
+    size = (max(1, round(width / factor)), max(1, round(height / factor)))
+    return np.asarray(Image.fromarray(grey, "F").resize(size, Image.Resampling.BOX), np.float32)
+
+
+def _upsample(small: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    from PIL import Image
+
+    if small.shape == shape:
+        return small
+    resized = Image.fromarray(small, "F").resize((shape[1], shape[0]), Image.Resampling.BILINEAR)
+    return np.asarray(resized, np.float32)
+
+
+def _is_dark_on_light(grey: np.ndarray, small: np.ndarray) -> bool:
+    """Dark ink on light paper? The ink is the extreme farther from the typical (median) level."""
+    median = float(np.median(small))
+    low, high = np.percentile(small, [0.2, 99.8])
+    if max(median - low, high - median) < MIN_CONTRAST / 2:  # faint ink: fall back to the border's level
+        border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+        return float(np.median(border)) > 0.5
+    return median - low > high - median
+
+
+def _background(bright: np.ndarray, small: np.ndarray) -> np.ndarray:
+    """The background of an ink-is-bright image: grey opening of the small copy, smoothed, upsampled."""
+    from scipy import ndimage
+
+    size = max(3, round(max(small.shape) * OPENING_FRACTION))
+    opened = ndimage.grey_opening(small, size=(size, size), mode="nearest")
+    smooth = ndimage.uniform_filter(opened, size=max(3, size // 2), mode="nearest")
+    return _upsample(np.minimum(smooth, opened + 0.02).astype(np.float32), bright.shape)
+
+
+def _line_bands(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Bands [start, stop) of rows inked across LINE_COVER of the width and thin enough to be ruled lines."""
+    covered = mask.mean(axis=1) >= LINE_COVER
+    bands, start = [], None
+    for index, flag in enumerate(np.append(covered, False)):
+        if flag and start is None:
+            start = index
+        elif not flag and start is not None:
+            if index - start <= max(3, LINE_THICKNESS * mask.shape[0]):
+                bands.append((start, index))
+            start = None
+    return bands
+
+
+def _remove_lines(ink: np.ndarray, mask: np.ndarray, low: np.ndarray) -> int:
+    """Erase ruled lines (rows, then columns) in place, bridging strokes that cross them; returns the count."""
+    count = 0
+    for ink_view, mask_view, low_view in ((ink, mask, low), (ink.T, mask.T, low.T)):
+        for start, stop in _line_bands(low_view):
+            above, below = max(start - 1, 0), min(stop, len(ink_view) - 1)
+            ink_view[start:stop] = np.minimum(ink_view[above], ink_view[below])
+            mask_view[start:stop] = mask_view[above] & mask_view[below]
+            count += 1
+    return count
+
+
+def _threshold(ink: np.ndarray) -> float:
+    """Otsu's threshold of the ink map, never below the paper's noise floor or half MIN_CONTRAST."""
+    from skimage.filters import threshold_otsu
+
+    sample = ink[::2, ::2] if ink.size > 40_000 else ink
+    median = float(np.median(sample))
+    noise = 1.4826 * float(np.median(np.abs(sample - median)))
+    floor = max(median + 6 * noise, MIN_CONTRAST / 2)
+    try:
+        otsu = float(threshold_otsu(sample))
+    except ValueError:  # a single value
+        otsu = floor
+    return max(otsu, floor)
+
+
+def _digit_components(labels: np.ndarray, count: int, mass: np.ndarray, shape) -> tuple[list[int], int]:
+    """Labels of the components that form the digit, and how many were dropped."""
+    from scipy import ndimage
+
+    slices = ndimage.find_objects(labels)
+    main = int(np.argmax(mass[1:])) + 1
+    top, left = slices[main - 1][0].start, slices[main - 1][1].start
+    bottom, right = slices[main - 1][0].stop, slices[main - 1][1].stop
+    if max(bottom - top, right - left) < max(4, MIN_DIGIT * max(shape)) or mass[main] < 6:
+        raise BlankImageError(f"only small specks were found ({count}), no digit")
+    kept, changed = {main}, True
+    while changed:
+        changed = False
+        margin = NEAR * max(bottom - top, right - left)
+        for label in range(1, count + 1):
+            if label in kept or mass[label] < MIN_PART * mass[main]:
+                continue
+            rows, cols = slices[label - 1]
+            if (rows.start < bottom + margin and rows.stop > top - margin
+                    and cols.start < right + margin and cols.stop > left - margin):
+                kept.add(label)
+                top, left = min(top, rows.start), min(left, cols.start)
+                bottom, right = max(bottom, rows.stop), max(right, cols.stop)
+                changed = True
+    return sorted(kept), count - len(kept)
+
+
+def find_ink(grey: np.ndarray) -> Ink:
+    """Grey [H, W] in [0, 1] (any polarity, lit unevenly) -> the digit's ink; BlankImageError when none."""
+    from scipy import ndimage
+
+    grey = np.asarray(grey, np.float32)
+    small = _small(grey)
+    inverted = _is_dark_on_light(grey, small)
+    bright, small = (1.0 - grey, 1.0 - small) if inverted else (grey, small)
+    background = _background(bright, small)
+    spread = float(background.max() - background.min())
+    ink = bright - background
+    if inverted:  # reflected light: ink divides the paper's brightness
+        ink /= np.maximum(1.0 - background, 0.05)
+    np.clip(ink, 0.0, 1.0, out=ink)
+    coarse = ink[: ink.shape[0] // 2 * 2, : ink.shape[1] // 2 * 2]
+    if coarse.size and coarse.reshape(coarse.shape[0] // 2, 2, -1, 2).mean(axis=(1, 3)).max() < MIN_CONTRAST \
+            or not coarse.size and ink.max() < MIN_CONTRAST:
+        raise BlankImageError("the image has no strokes (it is blank or nearly uniform)")
+    threshold = _threshold(ink)
+    mask = ink > threshold
+    lines = _remove_lines(ink, mask, ink > 0.5 * threshold) if min(ink.shape) >= 32 else 0
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
+    if count == 0:
+        what = "only ruled lines were found, no digit" if lines else "no ink was found"
+        raise BlankImageError(what)
+    mass = np.bincount(labels.ravel(), weights=ink.ravel(), minlength=count + 1)
+    try:
+        kept, dropped = _digit_components(labels, count, mass, grey.shape)
+    except BlankImageError as error:
+        if lines:
+            raise BlankImageError(f"only ruled lines and {error.args[0].removeprefix('only ')}") from error
+        raise
+    slices = ndimage.find_objects(labels)
+    top = min(slices[k - 1][0].start for k in kept)
+    bottom = max(slices[k - 1][0].stop for k in kept)
+    left = min(slices[k - 1][1].start for k in kept)
+    right = max(slices[k - 1][1].stop for k in kept)
+    region = labels[top:bottom, left:right]
+    keep = ndimage.binary_dilation(np.isin(region, kept), iterations=2)
+    crop = ink[top:bottom, left:right] * keep
+    peak = float(np.percentile(crop[np.isin(region, kept)], 90))
+    crop = np.clip(crop / max(peak, 1e-3), 0.0, 1.0)
+    return Ink(crop.astype(np.float32), (left, top, right - left, bottom - top), inverted,
+               spread > MIN_CONTRAST / 2, round(threshold, 4), len(kept), dropped, lines)
