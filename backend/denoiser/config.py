@@ -8,8 +8,6 @@ from .data import DATASET_NAMES
 from .models import ARCHITECTURES, DEFAULT_ARCH
 from .noise import NOISE_TYPES
 
-LOSSES = ("mse", "psnr")
-
 
 @dataclass
 class TrainConfig:
@@ -29,7 +27,6 @@ class TrainConfig:
     # Share of training images that also get a random affine + elastic map, a stroke-thickness change and,
     # sometimes, hardened edges (augment.py): digits as people draw and photograph them.
     augment_probability: float = 0.5
-    loss: str = "mse"  # or "psnr": the mean of per-image 10*log10(MSE), what the reports average
     epochs: int = 60
     batch_size: int = 64
     learning_rate: float = 2e-3
@@ -58,8 +55,6 @@ class TrainConfig:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
         if not 0.0 <= self.augment_probability <= 1.0:
             raise ValueError(f"augment_probability must be within [0, 1], got {self.augment_probability}")
-        if self.loss not in LOSSES:
-            raise ValueError(f"unknown loss {self.loss!r}; choose one of {', '.join(LOSSES)}")
         if self.learning_rate <= 0:
             raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
 

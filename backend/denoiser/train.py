@@ -21,7 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import data, export, models
-from .config import LOSSES, TrainConfig, parse_noise_weights
+from .config import TrainConfig, parse_noise_weights
 from .pipeline import steps_per_epoch, training_dataset, validation_arrays
 from .scoring import score
 
@@ -50,8 +50,6 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
     parser.add_argument("--augment-probability", type=float, default=defaults.augment_probability,
                         help="share of images that also get affine/elastic/thickness/crisp-edge augmentation "
                              "(0 disables)")
-    parser.add_argument("--loss", default=defaults.loss, choices=LOSSES,
-                        help="mse, or psnr: the mean per-image 10*log10(MSE) that the reports average")
     parser.add_argument("--epochs", type=int, default=defaults.epochs)
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
     parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
@@ -66,21 +64,12 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
         dataset=args.dataset, data_dir=args.data_dir, arch=args.arch, latent_dim=args.latent_dim,
         width=args.width, noise_weights=parse_noise_weights(args.noise), level_min=args.level_min,
         level_max=args.level_max, augment_shift=args.augment_shift,
-        augment_probability=args.augment_probability, loss=args.loss, epochs=args.epochs,
+        augment_probability=args.augment_probability, epochs=args.epochs,
         batch_size=args.batch_size, learning_rate=args.learning_rate, patience=args.patience,
         val_fraction=args.val_fraction, seed=args.seed, limit=args.limit, name=args.name,
         output_dir=args.output_dir)
     config.validate()
     return config
-
-
-PSNR_LOSS_FLOOR = 1e-5  # MSE below this (50 dB) earns nothing more: a clean copy must not dominate the loss
-
-
-def psnr_loss(clean, denoised):
-    """Per-image 10*log10(MSE + floor): minimising its mean maximises the mean per-image PSNR."""
-    mse = tf.reduce_mean(tf.square(clean - denoised), axis=[1, 2, 3])
-    return 10.0 * tf.math.log(mse + PSNR_LOSS_FLOOR) / tf.math.log(10.0)
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -111,8 +100,7 @@ def fit(config: TrainConfig, train_x: np.ndarray, val_x: np.ndarray) -> tuple[mo
     val_noisy, val_clean = validation_arrays(val_x, config)
     steps = steps_per_epoch(len(train_x), config)
     schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps * config.epochs, alpha=0.02)
-    loss = psnr_loss if config.loss == "psnr" else "mse"
-    autoencoder.denoiser.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss, metrics=["mse", "mae"])
+    autoencoder.denoiser.compile(optimizer=keras.optimizers.Adam(schedule), loss="mse", metrics=["mae"])
     stop = keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True, verbose=1)
     history = autoencoder.denoiser.fit(
         train_ds, validation_data=(val_noisy, val_clean), epochs=config.epochs, steps_per_epoch=steps,
