@@ -40,17 +40,22 @@ async function stop() {
 
 test.beforeAll(async () => {
   test.setTimeout(240_000)
-  server = spawn(GUNICORN, GUNICORN_ARGS, {
-    cwd: resolve(GUNICORN, '../../..'),
-    env: { ...process.env, ...serverEnv(PORT) },
-    stdio: 'ignore',
-  })
+  start()
   await waitReady(230_000)
 })
 
 test.afterAll(stop)
 
-test('the API stops: a clear message, and the status says unreachable', async ({ page, consoleErrors }) => {
+function start() {
+  server = spawn(GUNICORN, GUNICORN_ARGS, {
+    cwd: resolve(GUNICORN, '../../..'),
+    env: { ...process.env, ...serverEnv(PORT) },
+    stdio: 'ignore',
+  })
+}
+
+test('the API stops, then comes back: the error clears and the last request re-runs by itself', async ({ page, consoleErrors }) => {
+  test.setTimeout(300_000)
   void consoleErrors
   await page.goto(BASE + '/')
   await expect(page.getByText('API ready')).toBeVisible()
@@ -63,7 +68,20 @@ test('the API stops: a clear message, and the status says unreachable', async ({
   const alert = page.getByRole('alert')
   await expect(alert).toContainText('Cannot reach the denoiser API. Is the server running?')
   await expect(page.getByRole('status').filter({ hasText: 'API unreachable' })).toBeVisible()
-  // the last good images stay on screen
+  // the last good images stay on screen, labelled out of date
   await expectResults(page)
+  await expect(page.getByTestId('stale')).toContainText('Out of date')
   await screenshot(page, 'api-down')
+
+  // the server comes back: without a new stroke, the request re-runs and the error goes
+  const rerun = page.waitForResponse((response) => response.url().endsWith('/denoise') && response.status() === 200, {
+    timeout: 240_000,
+  })
+  start()
+  await waitReady(230_000)
+  await rerun
+  await expect(page.getByText('API ready')).toBeVisible()
+  await expect(page.getByRole('alert')).toHaveCount(0)
+  await expect(page.getByTestId('stale')).toHaveCount(0)
+  await expectResults(page)
 })

@@ -1,6 +1,6 @@
-import { copyFileSync } from 'node:fs'
+import { copyFileSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { SCREENSHOT_DIR, drawSeven, expect, expectResults, screenshot, stroke, test } from './fixtures'
+import { SCREENSHOT_DIR, drawSeven, expect, expectResults, pngSize, screenshot, stroke, test, whitePng } from './fixtures'
 
 test.beforeEach(async ({ page, consoleErrors }) => {
   void consoleErrors // attach the console listener before the page loads
@@ -11,7 +11,7 @@ test.beforeEach(async ({ page, consoleErrors }) => {
 })
 
 test('draw a digit, pick a noise level, see three images and the metrics', async ({ page }) => {
-  await expect(page.getByRole('button', { name: 'Denoise' })).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Denoise', exact: true })).toBeVisible()
   await drawSeven(page)
   await expectResults(page)
   const noisyPsnr = page.locator('.result').nth(1).locator('dd').first()
@@ -25,7 +25,7 @@ test('draw a digit, pick a noise level, see three images and the metrics', async
   const slider = page.getByRole('slider', { name: 'Noise level' })
   await slider.focus()
   for (let i = 0; i < 20; i += 1) await page.keyboard.press('ArrowRight') // 0.50 -> 0.70
-  await expect(page.locator('output').filter({ hasText: '0.70' })).toBeVisible()
+  await expect(page.locator('.field__value').filter({ hasText: '0.70' })).toBeVisible()
   await expect(page.getByRole('img', { name: /^Noisy image/ })).not.toHaveAttribute('src', before!)
   await expect(noisyPsnr).not.toHaveText(beforePsnr!)
   await expectResults(page)
@@ -35,13 +35,31 @@ test('draw a digit, pick a noise level, see three images and the metrics', async
   await expect(page.getByRole('img', { name: /^Latent map of the test set with your image at/ })).toBeVisible()
   await expect(page.getByRole('list', { name: 'Classes' }).getByRole('listitem')).toHaveCount(11)
 
-  // a download button per image
-  for (const name of ['original', 'noisy', 'denoised']) {
-    await expect(page.getByRole('link', { name: `Download ${name}` })).toHaveAttribute('download', `${name}.png`)
-  }
+  // the gain of denoised over noisy, and what PSNR means
+  await expect(page.getByTestId('psnr-gain')).toHaveText(/^[+−]\d+\.\d dB$/)
+  await page.getByRole('button', { name: 'About PSNR' }).click()
+  await expect(page.getByRole('note').filter({ hasText: 'Higher is better' })).toBeVisible()
+
+  // downloads: 280x280 per image, and one strip of all three, named after what they hold
   const download = page.waitForEvent('download')
-  await page.getByRole('link', { name: 'Download denoised' }).click()
-  expect((await download).suggestedFilename()).toBe('denoised.png')
+  await page.getByRole('button', { name: 'Download denoised' }).click()
+  const denoised = await download
+  expect(denoised.suggestedFilename()).toMatch(/^mnist-v\d+_gaussian-0\.70_seed-\d+_denoised_280px\.png$/)
+  expect(pngSize(readFileSync((await denoised.path())!))).toEqual({ width: 280, height: 280 })
+  const stripDownload = page.waitForEvent('download')
+  await page.getByRole('button', { name: 'Download all three' }).click()
+  const strip = await stripDownload
+  expect(strip.suggestedFilename()).toMatch(/_original-noisy-denoised_280px\.png$/)
+  expect(pngSize(readFileSync((await strip.path())!))).toEqual({ width: 3 * 280 + 2 * 8, height: 280 })
+
+  // optional views: the noise itself, the error map, a wipe comparison
+  await page.getByRole('checkbox', { name: 'Show the noise' }).check()
+  await page.getByRole('checkbox', { name: 'Show the error map' }).check()
+  for (const name of [/^The noise that was added/, /^Error map/]) {
+    await expect.poll(() => page.getByRole('img', { name }).evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(28)
+  }
+  await page.getByRole('checkbox', { name: 'Wipe comparison' }).check()
+  await page.getByRole('slider', { name: /^Wipe/ }).fill('20')
 
   await screenshot(page, 'desktop-drawn')
   copyFileSync(resolve(SCREENSHOT_DIR, 'desktop-drawn.png'), resolve(SCREENSHOT_DIR, 'best-desktop.png'))
@@ -49,7 +67,7 @@ test('draw a digit, pick a noise level, see three images and the metrics', async
   // undo and clear
   await page.getByRole('button', { name: 'Undo' }).click()
   await expect(page.getByRole('img', { name: /^Denoised image/ })).toHaveCount(0)
-  await page.getByRole('button', { name: 'Denoise' }).click()
+  await page.getByRole('button', { name: 'Denoise', exact: true }).click()
   await expect(page.getByRole('alert')).toContainText('The pad is blank')
 })
 
@@ -58,18 +76,11 @@ test.describe('blank input', () => {
   test.use({ allowConsoleErrors: /status of 422/ })
 
 test('refuse a blank pad, and the server refuses a blank upload with 422 in words', async ({ page }) => {
-  await page.getByRole('button', { name: 'Denoise' }).click()
+  await page.getByRole('button', { name: 'Denoise', exact: true }).click()
   await expect(page.getByRole('alert')).toContainText('The pad is blank')
   // an all-white PNG: the server's blank_image message is shown as it is
-  const white = await page.evaluate(async () => {
-    const canvas = new OffscreenCanvas(64, 64)
-    const ctx = canvas.getContext('2d')!
-    ctx.fillStyle = '#fff'
-    ctx.fillRect(0, 0, 64, 64)
-    const blob = await canvas.convertToBlob({ type: 'image/png' })
-    return Array.from(new Uint8Array(await blob.arrayBuffer()))
-  })
-  await page.locator('input[type=file]').setInputFiles({ name: 'white.png', mimeType: 'image/png', buffer: Buffer.from(white) })
+  const white = await whitePng(page)
+  await page.locator('input[type=file]').setInputFiles({ name: 'white.png', mimeType: 'image/png', buffer: white })
   const alert = page.getByRole('alert')
   await expect(alert).toBeVisible()
   await expect(alert).toHaveAttribute('data-code', 'blank_image')
@@ -97,6 +108,43 @@ test('upload a PNG with the file picker', async ({ page }) => {
   await expectResults(page)
   await expect(page.getByRole('alert')).toHaveCount(0)
   await screenshot(page, 'upload')
+})
+
+test('a 7000x7000 scan is downscaled in the browser and denoised, not refused with 413', async ({ page }) => {
+  test.setTimeout(120_000)
+  // a dark "4" on a slightly grey page, 49 megapixels (over the API's 25 MP limit as it is)
+  const bytes = await page.evaluate(async () => {
+    const side = 7000
+    const canvas = new OffscreenCanvas(side, side)
+    const ctx = canvas.getContext('2d')!
+    ctx.fillStyle = '#f2f2f2'
+    ctx.fillRect(0, 0, side, side)
+    ctx.strokeStyle = '#111'
+    ctx.lineWidth = 420
+    ctx.lineCap = 'round'
+    ctx.beginPath()
+    ctx.moveTo(4200, 1200)
+    ctx.lineTo(1800, 4400)
+    ctx.lineTo(5200, 4400)
+    ctx.moveTo(4300, 2600)
+    ctx.lineTo(4300, 6000)
+    ctx.stroke()
+    const blob = await canvas.convertToBlob({ type: 'image/png' })
+    return Array.from(new Uint8Array(await blob.arrayBuffer()))
+  })
+  const sent: number[] = []
+  page.on('request', (request) => {
+    if (request.url().endsWith('/denoise')) sent.push(request.postDataBuffer()?.length ?? 0)
+  })
+  const statuses: number[] = []
+  page.on('response', (response) => {
+    if (response.url().endsWith('/denoise')) statuses.push(response.status())
+  })
+  await page.locator('input[type=file]').setInputFiles({ name: 'scan.png', mimeType: 'image/png', buffer: Buffer.from(bytes) })
+  await expectResults(page)
+  await expect(page.getByRole('alert')).toHaveCount(0)
+  expect(statuses).toEqual([200])
+  expect(sent[0]).toBeLessThan(10 * 1024 * 1024)
 })
 
 test('drop and paste an image', async ({ page }) => {
@@ -173,11 +221,13 @@ test('noise types and re-roll', async ({ page }) => {
     await page.getByLabel('Noise type').selectOption(type)
     await expect(noisy).not.toHaveAttribute('src', before!)
   }
+  // results are current: Denoise draws a new noise sample
   const before = await noisy.getAttribute('src')
-  await page.getByRole('button', { name: 'New noise' }).click()
+  await page.getByRole('button', { name: 'Denoise', exact: true }).click()
   await expect(noisy).not.toHaveAttribute('src', before!)
   await page.getByLabel('Noise type').selectOption('none')
   await expect(page.getByText('No noise added')).toBeVisible()
+  await expect(page.getByText(/100(\.0)? dB/)).toHaveCount(0)
 })
 
 test('phone width (360 px): no horizontal scroll, drawing works', async ({ page }) => {

@@ -49,6 +49,55 @@ export async function drawSeven(page: Page) {
   ])
 }
 
+/** A stroke with a finger (CDP touch events, as a phone sends them), in fractions of the pad's size. */
+export async function touchStroke(page: Page, points: [number, number][]) {
+  const pad = page.getByRole('img', { name: 'Drawing pad' })
+  const box = await pad.boundingBox()
+  if (!box) throw new Error('drawing pad not visible')
+  const cdp = await page.context().newCDPSession(page)
+  const at = ([fx, fy]: [number, number]) => ({ x: box.x + fx * box.width, y: box.y + fy * box.height })
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(points[0])] })
+  for (let i = 1; i < points.length; i += 1) {
+    const [from, to] = [points[i - 1], points[i]]
+    for (let step = 1; step <= 6; step += 1) {
+      const t = step / 6
+      const point = at([from[0] + (to[0] - from[0]) * t, from[1] + (to[1] - from[1]) * t])
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [point] })
+    }
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
+  await cdp.detach()
+}
+
+/** An element's box lies entirely inside the viewport (nothing to scroll to see it). */
+export async function expectInViewport(page: Page, locator: ReturnType<Page['locator']>) {
+  const box = await locator.boundingBox()
+  const viewport = page.viewportSize()!
+  expect(box, 'element has a box').not.toBeNull()
+  expect(box!.x).toBeGreaterThanOrEqual(0)
+  expect(box!.y).toBeGreaterThanOrEqual(0)
+  expect(box!.x + box!.width).toBeLessThanOrEqual(viewport.width)
+  expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height)
+}
+
+/** PNG bytes of an all-white square, made by the browser. */
+export async function whitePng(page: Page, side = 64): Promise<Buffer> {
+  const bytes = await page.evaluate(async (n) => {
+    const canvas = new OffscreenCanvas(n, n)
+    const ctx = canvas.getContext('2d')!
+    ctx.fillStyle = '#fff'
+    ctx.fillRect(0, 0, n, n)
+    const blob = await canvas.convertToBlob({ type: 'image/png' })
+    return Array.from(new Uint8Array(await blob.arrayBuffer()))
+  }, side)
+  return Buffer.from(bytes)
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+export function pngSize(bytes: Buffer): { width: number; height: number } {
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) }
+}
+
 export async function screenshot(page: Page, name: string, fullPage = true) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
   await page.screenshot({ path: resolve(SCREENSHOT_DIR, `${name}.png`), fullPage })

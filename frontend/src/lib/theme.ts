@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react'
 
 export type Theme = 'system' | 'light' | 'dark'
 const KEY = 'denoiser-theme'
@@ -10,6 +10,15 @@ function stored(): Theme {
   } catch {
     return 'system'
   }
+}
+
+const QUERY = '(prefers-color-scheme: dark)'
+const media = () => (typeof window.matchMedia === 'function' ? window.matchMedia(QUERY) : null)
+const systemPrefersDark = () => media()?.matches ?? false
+function subscribeSystemDark(onChange: () => void) {
+  const query = media()
+  query?.addEventListener?.('change', onChange)
+  return () => query?.removeEventListener?.('change', onChange)
 }
 
 /**
@@ -29,8 +38,8 @@ export function useTheme() {
       // private mode: the choice lasts for this page only
     }
   }, [theme])
-  const systemDark = () => typeof window.matchMedia === 'function' && window.matchMedia('(prefers-color-scheme: dark)').matches
-  const dark = theme === 'dark' || (theme === 'system' && systemDark())
+  const systemDark = useSyncExternalStore(subscribeSystemDark, systemPrefersDark, () => false)
+  const dark = theme === 'dark' || (theme === 'system' && systemDark)
   const toggle = useCallback(() => setTheme(dark ? 'light' : 'dark'), [dark])
   return { theme, dark, setTheme, toggle }
 }
