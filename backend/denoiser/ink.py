@@ -68,11 +68,26 @@ def _is_dark_on_light(grey: np.ndarray, small: np.ndarray) -> bool:
     return median - low > high - median
 
 
+def _rough_width(small: np.ndarray) -> float:
+    """A first guess of the stroke width on the small copy: 2 x area / perimeter of Otsu's mask."""
+    from scipy import ndimage
+    from skimage.filters import threshold_otsu
+
+    if float(small.max() - small.min()) < MIN_CONTRAST:
+        return 0.0
+    mask = small > threshold_otsu(small)
+    edge = int((mask & ~ndimage.binary_erosion(mask)).sum())
+    return 2.0 * float(mask.sum()) / max(edge, 1)
+
+
 def _background(bright: np.ndarray, small: np.ndarray) -> np.ndarray:
-    """The background of an ink-is-bright image: grey opening of the small copy, smoothed, upsampled."""
+    """The background of an ink-is-bright image: grey opening of the small copy, smoothed, upsampled.
+
+    The opening is OPENING_FRACTION of the copy, or 3 stroke widths where strokes are wider (a fat marker).
+    """
     from scipy import ndimage
 
-    size = max(3, round(max(small.shape) * OPENING_FRACTION))
+    size = max(3, round(max(max(small.shape) * OPENING_FRACTION, 3 * _rough_width(small))))
     opened = ndimage.grey_opening(small, size=(size, size), mode="nearest")
     smooth = ndimage.uniform_filter(opened, size=max(3, size // 2), mode="nearest")
     return _upsample(np.minimum(smooth, opened + 0.02).astype(np.float32), bright.shape)
