@@ -203,5 +203,5 @@ def find_ink(grey: np.ndarray) -> Ink:
     crop = ink[top:bottom, left:right] * keep
     peak = float(np.percentile(crop[np.isin(region, kept)], 90))
     crop = np.clip(crop / max(peak, 1e-3), 0.0, 1.0)
-    return Ink(crop.astype(np.float32), (left, top, right - left, bottom - top), inverted,
-               spread > MIN_CONTRAST / 2, round(threshold, 4), len(kept), dropped, lines)
+    return Ink(crop.astype(np.float32), (int(left), int(top), int(right - left), int(bottom - top)), bool(inverted),
+               bool(spread > MIN_CONTRAST / 2), round(float(threshold), 4), len(kept), int(dropped), int(lines))

@@ -41,22 +41,27 @@ def _registry():
     return current_app.extensions["denoiser.registry"]
 
 
-def clean_batch(payload: Payload, options: Options, watch: Stopwatch) -> np.ndarray:
-    """The request's images as float32 [N, 28, 28, 1] white-on-black digits in [0, 1]."""
+INSTANCES_REPORT = {"mode": "instances"}  # `instances` are used as given: no crop, nothing done
+
+
+def clean_batch(payload: Payload, options: Options, watch: Stopwatch) -> tuple[np.ndarray, list[dict]]:
+    """The request's images as float32 [N, 28, 28, 1] white-on-black digits in [0, 1], and per image
+    `{"crop": [x, y, w, h] or None, "preprocess": report}` (docs/api-contract.md)."""
     if payload.instances is not None:
         watch.lap("decode")
         watch.lap("preprocess")
-        return payload.instances
+        return payload.instances, [{"crop": None, "preprocess": dict(INSTANCES_REPORT)}
+                                   for _ in range(len(payload.instances))]
     settings = _settings()
-    digits = []
+    digits, seen = [], []
     for index, data in enumerate(payload.images):
         where = f"image {index + 1}: " if len(payload.images) > 1 else ""
         try:
-            image = preprocess.open_image(data, settings.max_pixels)
+            image, size = preprocess.open_image_sized(data, settings.max_pixels)
             watch.lap("decode")
-            grey = preprocess.to_grey(image)
-            form = preprocess.mnist_form if options.preprocess == "mnist" else preprocess.resize_form
-            digits.append(form(grey))
+            prepared = preprocess.prepare_image(image, size, options.preprocess)
+            digits.append(prepared.digit)
+            seen.append({"crop": prepared.crop, "preprocess": _plain(prepared.report)})
             watch.lap("preprocess")
         except preprocess.ImageTooLargeError as error:
             raise ApiError(413, "image_too_large", where + str(error)) from error
@@ -64,7 +69,16 @@ def clean_batch(payload: Payload, options: Options, watch: Stopwatch) -> np.ndar
             raise ApiError(422, "blank_image", where + str(error)) from error
         except preprocess.InvalidImageError as error:
             raise ApiError(422, "invalid_image", where + str(error)) from error
-    return preprocess.to_model_input(np.stack(digits))
+    return preprocess.to_model_input(np.stack(digits)), seen
+
+
+def _plain(report: dict) -> dict:
+    """The preprocessing report with numpy scalars turned into JSON's bool, int and float."""
+    def plain(value):
+        if isinstance(value, (list, tuple)):
+            return [plain(item) for item in value]
+        return value.item() if isinstance(value, np.generic) else value
+    return {key: plain(value) for key, value in report.items()}
 
 
 def _scores(reference: np.ndarray, estimate: np.ndarray) -> list[dict[str, float]]:
@@ -86,18 +100,19 @@ def _prefers_png() -> bool:
 
 
 def _prepared_request():
-    """Read and validate the request: (stopwatch, options, served model, clean [N, 28, 28, 1] batch)."""
+    """Read and validate the request: (stopwatch, options, served model, clean [N, 28, 28, 1] batch,
+    per-image crop and preprocessing report)."""
     watch = Stopwatch()
     payload = read_payload(request, _settings().max_batch)
     options = parse_options(payload.options)
     model = _registry().get(options.model)
-    return watch, options, model, clean_batch(payload, options, watch)
+    return (watch, options, model, *clean_batch(payload, options, watch))
 
 
 @bp.post("/denoise")
 def denoise():
     """Denoise one or more images; JSON with data URLs and metrics, or the PNG itself."""
-    watch, options, model, clean = _prepared_request()
+    watch, options, model, clean, seen = _prepared_request()
     noisy = noise.add_noise(clean, options.noise, options.level, options.seed)
     watch.lap("noise")
     with observe_model(model.name, "denoise"):
@@ -116,7 +131,7 @@ def denoise():
     else:
         metrics_of = [None] * count
     results = [{"input": _data_url(clean[i]), "noisy": _data_url(noisy[i]), "denoised": _data_url(denoised[i]),
-                "metrics": metrics_of[i]} for i in range(count)]
+                "metrics": metrics_of[i], **seen[i]} for i in range(count)]
     watch.lap("encode")
     body = {
         "model": {"name": model.name, "version": model.version},
@@ -129,14 +144,14 @@ def denoise():
 @bp.post("/encode")
 def encode():
     """Latent vectors of one or more images and their 2-D projections on the model's latent map."""
-    watch, options, model, clean = _prepared_request()
+    watch, options, model, clean, seen = _prepared_request()
     with observe_model(model.name, "encode"):
         latent = model.encode(clean)
     watch.lap("model")
     projection = model.project(latent)
     results = [{"latent": [round(float(v), 6) for v in latent[i]],
-                "projection": None if projection is None else [round(float(v), 6) for v in projection[i]]}
-               for i in range(len(latent))]
+                "projection": None if projection is None else [round(float(v), 6) for v in projection[i]],
+                **seen[i]} for i in range(len(latent))]
     watch.lap("encode")
     body = {"model": {"name": model.name, "version": model.version}, "latent_dim": int(latent.shape[1]),
             "results": results, **results[0], "timings_ms": watch.result(), "request_id": g.request_id}

@@ -18,7 +18,8 @@ ERROR_TEXT = {
     "413": "Body over the upload limit (`payload_too_large`), image over the pixel limit (`image_too_large`) "
            "or more images than the batch limit (`too_many_images`).",
     "415": "Body neither multipart/form-data nor application/json (`unsupported_media_type`).",
-    "422": "Not a decodable PNG/JPEG/GIF/BMP/WebP image (`invalid_image`) or a blank one (`blank_image`).",
+    "422": "Not a decodable PNG/JPEG/GIF/BMP/WebP image (`invalid_image`), or no digit in it (`blank_image`: "
+           "blank paper, only ruled lines or only specks; the message says what was seen).",
     "503": "Models not loaded yet (`not_ready`).",
 }
 NUMBER = {"type": "number"}
@@ -66,11 +67,33 @@ SCHEMAS = {
                     nullable=True),
     "Timings": {"type": "object", "additionalProperties": NUMBER},
     "DataUrl": {"type": "string", "pattern": "^data:image/png;base64,"},
+    "Crop": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 4, "maxItems": 4,
+             "nullable": True,
+             "description": "[x, y, width, height] of what the model saw, in the uploaded image's pixels (after "
+                            "EXIF rotation); the whole image for preprocess=resize; null for `instances`."},
+    "PreprocessReport": _obj(
+        {"mode": {"type": "string", "enum": [*PREPROCESS_MODES, "instances"]},
+         "inverted": {"type": "boolean", "description": "dark ink on light paper, turned white on black"},
+         "background_removed": {"type": "boolean",
+                                "description": "uneven light, shadow or paper colour was divided out"},
+         "ink_threshold": NUMBER,
+         "stroke_px_before": {"type": "number", "description": "stroke width found, in 28x28 pixels"},
+         "stroke_px_after": {"type": "number", "description": "stroke width given to the model"},
+         "stroke_px_target": {"type": "array", "items": NUMBER, "minItems": 2, "maxItems": 2},
+         "components_kept": {"type": "integer"}, "components_dropped": {"type": "integer"},
+         "lines_removed": {"type": "integer"}},
+        ["mode"], additionalProperties=True,
+        description="What preprocessing did. Only `mode` for preprocess=resize and for `instances`."),
+}
+SCHEMAS |= {
     "DenoiseResult": _obj({"input": _ref("DataUrl"), "noisy": _ref("DataUrl"), "denoised": _ref("DataUrl"),
-                           "metrics": _ref("Metrics")}, ["input", "noisy", "denoised", "metrics"]),
+                           "metrics": _ref("Metrics"), "crop": _ref("Crop"), "preprocess": _ref("PreprocessReport")},
+                          ["input", "noisy", "denoised", "metrics", "crop", "preprocess"]),
     "EncodeResult": _obj({"latent": {"type": "array", "items": NUMBER},
                           "projection": {"type": "array", "items": NUMBER, "minItems": 2, "maxItems": 2,
-                                         "nullable": True}}, ["latent", "projection"]),
+                                         "nullable": True},
+                          "crop": _ref("Crop"), "preprocess": _ref("PreprocessReport")},
+                         ["latent", "projection", "crop", "preprocess"]),
     "Options": _obj(OPTIONS),
     "MultipartRequest": _obj({"image": {"type": "array", "items": {"type": "string", "format": "binary"}},
                               **OPTIONS}, ["image"]),
@@ -84,12 +107,13 @@ SCHEMAS["DenoiseResponse"] = _obj(
      "noise": _obj({"type": TEXT, "level": NUMBER, "seed": {"type": "integer"}}, ["type", "level", "seed"]),
      "results": {"type": "array", "items": _ref("DenoiseResult"), "minItems": 1},
      **SCHEMAS["DenoiseResult"]["properties"], "timings_ms": _ref("Timings"), "request_id": TEXT},
-    ["model", "noise", "results", "input", "noisy", "denoised", "metrics", "timings_ms", "request_id"])
+    ["model", "noise", "results", "input", "noisy", "denoised", "metrics", "crop", "preprocess", "timings_ms",
+     "request_id"])
 SCHEMAS["EncodeResponse"] = _obj(
     {"model": _ref("ModelRef"), "latent_dim": {"type": "integer"},
      "results": {"type": "array", "items": _ref("EncodeResult"), "minItems": 1},
      **SCHEMAS["EncodeResult"]["properties"], "timings_ms": _ref("Timings"), "request_id": TEXT},
-    ["model", "latent_dim", "results", "latent", "projection", "timings_ms", "request_id"])
+    ["model", "latent_dim", "results", "latent", "projection", "crop", "preprocess", "timings_ms", "request_id"])
 
 
 def _post(summary: str, response: dict, png: bool) -> dict:
