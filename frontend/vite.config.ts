@@ -6,6 +6,7 @@ import { createRequire } from 'node:module'
 import { dirname, extname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+import { curlExamples } from './src/docs/examples'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -17,6 +18,30 @@ const apiTarget = process.env.VITE_PROXY_TARGET ?? 'http://localhost:8000'
 const proxy = Object.fromEntries(
   apiRoutes.map((route) => [route === '/model' ? '^/model(\\?.*)?$' : route, { target: apiTarget, changeOrigin: true }]),
 )
+
+/**
+ * `virtual:api-examples`: the curl examples of ../docs/api.md for the docs page, read at build time
+ * (an empty list where that file is not there, e.g. a Docker build context without docs/).
+ */
+function apiExamples(): Plugin {
+  const id = 'virtual:api-examples'
+  const file = resolve(here, '../docs/api.md')
+  return {
+    name: 'denoiser:api-examples',
+    resolveId: (source) => (source === id ? `\0${id}` : null),
+    load(loaded) {
+      if (loaded !== `\0${id}`) return null
+      let markdown = ''
+      try {
+        markdown = readFileSync(file, 'utf8')
+        this.addWatchFile(file)
+      } catch {
+        // no docs/ here: the page shows the reference without the examples
+      }
+      return `export default ${JSON.stringify(curlExamples(markdown))}`
+    },
+  }
+}
 
 /** Copy Swagger UI's prebuilt bundle and CSS (npm: swagger-ui-dist) into dist/docs/vendor/. */
 function swaggerUi(): Plugin {
@@ -60,7 +85,7 @@ function precompress(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), swaggerUi(), precompress()],
+  plugins: [react(), apiExamples(), swaggerUi(), precompress()],
   server: { proxy },
   preview: { proxy },
   build: {

@@ -3,9 +3,8 @@
  * served by Flask from local files (no CDN), plus the curl examples of docs/api.md. A separate Vite
  * entry: none of this is in the app's bundle.
  */
-import apiMarkdown from '../../../docs/api.md?raw'
+import examples from 'virtual:api-examples'
 import './docs.css'
-import { curlExamples } from './examples'
 
 declare global {
   interface Window {
@@ -19,7 +18,8 @@ function renderExamples() {
   body.replaceChildren()
   const port = window.location.port ? `:${window.location.port}` : ''
   const here = `${window.location.hostname}${port}`
-  for (const block of curlExamples(apiMarkdown)) {
+  if (examples.length === 0) document.getElementById('examples')?.remove()
+  for (const block of examples) {
     const pre = document.createElement('pre')
     const code = document.createElement('code')
     code.textContent = block.replaceAll('localhost:8000', here)
