@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { curlExamples } from './examples'
 
@@ -9,7 +10,7 @@ describe('curlExamples', () => {
     expect(curlExamples('nothing')).toEqual([])
   })
   it('finds the /denoise examples in docs/api.md', () => {
-    const blocks = curlExamples(readFileSync(new URL('../../../docs/api.md', import.meta.url), 'utf8'))
+    const blocks = curlExamples(readFileSync(resolve(process.cwd(), '../docs/api.md'), 'utf8'))
     expect(blocks.join('\n')).toContain('/denoise')
   })
 })
