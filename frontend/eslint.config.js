@@ -13,6 +13,18 @@ export default defineConfig([
     languageOptions: { ecmaVersion: 2022, globals: globals.browser },
   },
   {
+    // bulletproof-react: shared code never imports a feature
+    files: ['src/components/**', 'src/lib/**', 'src/api/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/features/**', '**/App'], message: 'Shared code must not import a feature or the app.' }] }] },
+  },
+  {
+    // a feature uses another feature only through the app layer, and its own files directly
+    files: ['src/features/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/features/**', ...['denoise', 'input', 'latent', 'models', 'status'].flatMap((f) => [`../${f}`, `../${f}/**`])], message: 'Features do not import each other; compose them in App.tsx.' }] }],
+    },
+  },
+  {
     files: ['e2e/**', '*.config.ts', 'scripts/**'],
     languageOptions: { globals: globals.node },
     rules: { 'react-hooks/rules-of-hooks': 'off' }, // Playwright fixtures call `use`, not a React hook
