@@ -15,6 +15,8 @@ from denoiser.image_errors import BlankImageError
 
 SMALL_SIDE = 128  # the background is estimated on a copy this large (longer side)
 OPENING_FRACTION = 1 / 6  # opening size on the small copy, as a fraction of its longer side
+MAX_OPENING_FRACTION = 1 / 2  # ... at most, however wide the strokes look
+STRONG_INK = 0.6  # strokes darken the paper by more than this; shadows and uneven light by less
 MIN_CONTRAST = 0.1  # ink must darken (or lighten) the paper by this fraction, else the image is blank
 LINE_COVER = 0.75  # a row (column) inked over this fraction of its length is part of a ruled line
 LINE_THICKNESS = 0.02  # ... when its band of such rows is at most this fraction of the height thick
@@ -69,28 +71,30 @@ def _is_dark_on_light(grey: np.ndarray, small: np.ndarray) -> bool:
 
 
 def _rough_width(small: np.ndarray) -> float:
-    """A first guess of the stroke width on the small copy: 2 x area / perimeter of Otsu's mask."""
+    """A first guess of the width of ink-dark strokes on the small copy: 2 x area / perimeter of the pixels
+    that darken the paper by more than STRONG_INK (shadows and uneven light never do)."""
     from scipy import ndimage
-    from skimage.filters import threshold_otsu
 
-    if float(small.max() - small.min()) < MIN_CONTRAST:
+    median = float(np.median(small))
+    mask = (small - median) / max(1.0 - median, 0.05) > STRONG_INK
+    if not mask.any():
         return 0.0
-    mask = small > threshold_otsu(small)
     edge = int((mask & ~ndimage.binary_erosion(mask)).sum())
     return 2.0 * float(mask.sum()) / max(edge, 1)
 
 
 def _background(bright: np.ndarray, small: np.ndarray) -> np.ndarray:
-    """The background of an ink-is-bright image: grey opening of the small copy, smoothed, upsampled.
+    """The background of an ink-is-bright image: grey opening of the small copy, upsampled.
 
-    The opening is OPENING_FRACTION of the copy, or 3 stroke widths where strokes are wider (a fat marker).
+    The opening is OPENING_FRACTION of the copy, or 2.5 widths of the ink-dark strokes where they are
+    wider (a fat marker), at most MAX_OPENING_FRACTION.
     """
     from scipy import ndimage
 
-    size = max(3, round(max(max(small.shape) * OPENING_FRACTION, 3 * _rough_width(small))))
-    opened = ndimage.grey_opening(small, size=(size, size), mode="nearest")
-    smooth = ndimage.uniform_filter(opened, size=max(3, size // 2), mode="nearest")
-    return _upsample(np.minimum(smooth, opened + 0.02).astype(np.float32), bright.shape)
+    side = max(small.shape)
+    size = round(min(max(side * OPENING_FRACTION, 2.5 * _rough_width(small)), side * MAX_OPENING_FRACTION))
+    opened = ndimage.grey_opening(small, size=(max(3, size), max(3, size)), mode="nearest")
+    return _upsample(opened.astype(np.float32), bright.shape)
 
 
 def _line_bands(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -126,7 +130,7 @@ def _threshold(ink: np.ndarray) -> float:
     sample = ink[::2, ::2] if ink.size > 40_000 else ink
     median = float(np.median(sample))
     noise = 1.4826 * float(np.median(np.abs(sample - median)))
-    floor = max(median + 6 * noise, MIN_CONTRAST / 2)
+    floor = max(median + 6 * noise, MIN_CONTRAST)
     try:
         otsu = float(threshold_otsu(sample))
     except ValueError:  # a single value
@@ -143,7 +147,7 @@ def _digit_components(labels: np.ndarray, count: int, mass: np.ndarray, shape) -
     top, left = slices[main - 1][0].start, slices[main - 1][1].start
     bottom, right = slices[main - 1][0].stop, slices[main - 1][1].stop
     if max(bottom - top, right - left) < max(4, MIN_DIGIT * max(shape)) or mass[main] < 6:
-        raise BlankImageError(f"only small specks were found ({count}), no digit")
+        raise BlankImageError("only small specks were found, no digit")
     kept, changed = {main}, True
     while changed:
         changed = False
@@ -178,20 +182,21 @@ def find_ink(grey: np.ndarray) -> Ink:
     coarse = ink[: ink.shape[0] // 2 * 2, : ink.shape[1] // 2 * 2]
     if coarse.size and coarse.reshape(coarse.shape[0] // 2, 2, -1, 2).mean(axis=(1, 3)).max() < MIN_CONTRAST \
             or not coarse.size and ink.max() < MIN_CONTRAST:
+        if spread > MIN_CONTRAST:
+            raise BlankImageError("only blank paper was found (uneven light or a shadow, no ink), no digit")
         raise BlankImageError("the image has no strokes (it is blank or nearly uniform)")
     threshold = _threshold(ink)
     mask = ink > threshold
     lines = _remove_lines(ink, mask, ink > 0.5 * threshold) if min(ink.shape) >= 32 else 0
     labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
     if count == 0:
-        what = "only ruled lines were found, no digit" if lines else "no ink was found"
-        raise BlankImageError(what)
+        raise BlankImageError("only ruled lines were found, no digit" if lines else "no ink was found, no digit")
     mass = np.bincount(labels.ravel(), weights=ink.ravel(), minlength=count + 1)
     try:
         kept, dropped = _digit_components(labels, count, mass, grey.shape)
     except BlankImageError as error:
         if lines:
-            raise BlankImageError(f"only ruled lines and {error.args[0].removeprefix('only ')}") from error
+            raise BlankImageError("only ruled lines were found, no digit") from error
         raise
     slices = ndimage.find_objects(labels)
     top = min(slices[k - 1][0].start for k in kept)

@@ -149,6 +149,27 @@ def render(kind: str, digit: np.ndarray, seed: int = 0) -> bytes:
     raise ValueError(f"unknown kind {kind!r}; choose from {', '.join(KINDS)}")
 
 
+EMPTY_KINDS = ("blank_photo", "ruled_lines", "specks")
+
+
+def render_empty(kind: str, seed: int = 0) -> bytes:
+    """Encoded bytes of a sheet without a digit: `blank_photo` (paper under uneven light with a shadow, as
+    `phone_photo`), `ruled_lines` (notebook paper, as `lined_paper`) or `specks` (dust on white paper)."""
+    rng = np.random.default_rng(seed)
+    nothing = np.zeros((28, 28), np.uint8)
+    if kind == "blank_photo":
+        return _photo(nothing, rng)
+    if kind == "ruled_lines":
+        return _lined(nothing, rng)
+    if kind == "specks":
+        paper = np.full((600, 800, 3), 250, np.float32)
+        for _ in range(40):
+            y, x, r = int(rng.integers(0, 597)), int(rng.integers(0, 797)), int(rng.integers(1, 4))
+            paper[y:y + r, x:x + r] = 60
+        return _encode(_rgb(paper), "PNG")
+    raise ValueError(f"unknown kind {kind!r}; choose from {', '.join(EMPTY_KINDS)}")
+
+
 def prepare_kind(kind: str, images: np.ndarray, seed: int = 0) -> tuple[np.ndarray, list[bytes], dict]:
     """Render every image as `kind` and preprocess it as the API does: (uint8 [N, 28, 28], renders, stats).
 
