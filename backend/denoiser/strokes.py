@@ -94,18 +94,27 @@ def normalise(digit: np.ndarray) -> tuple[np.ndarray, float, float]:
     if before < MNIST_LOW:
         digit = np.maximum(digit, _core(digit).astype(np.float32))  # faint hairlines: make the core solid
         radius = max(0.0, (MNIST_MEDIAN - stroke_width(digit) / SCALE) * SCALE / 2)
-    else:
-        radius = (before - MNIST_MEDIAN) * SCALE / 2
+    else:  # blurred edges (a small digit scaled up) would stay blurred and bold: sharpen them first
+        digit = np.clip((digit - 0.3) / 0.4, 0, 1)
+        radius = max(0.0, (stroke_width(digit) / SCALE - MNIST_MEDIAN) * SCALE / 2)
     grow = before < MNIST_LOW
-    padded = np.pad(digit, int(np.ceil(radius * 1.5)) + 1)
-    start = stroke_width(padded) / SCALE
-    result = _morph(padded, radius, grow)
-    after = stroke_width(result) / SCALE
-    if abs(after - start) > 0.1 and abs(after - MNIST_MEDIAN) > 0.25:  # one secant step towards the median
-        radius = float(np.clip(radius * (MNIST_MEDIAN - start) / (after - start), 0, radius * 1.5))
-        result = _morph(padded, radius, grow)
-        after = stroke_width(result) / SCALE
-    return _trim(result), round(before, 3), round(after, 3)
+    padded = np.pad(digit, int(np.ceil(radius * 2)) + 1)
+    points = [(0.0, _final_width(padded)[1])]
+    result, after = _final_width(_morph(padded, radius, grow))
+    for _ in range(2):  # secant steps: the width once refitted into the 20x20 box reaches the median
+        points.append((radius, after))
+        (r0, w0), (r1, w1) = points[-2], points[-1]
+        if abs(after - MNIST_MEDIAN) < 0.15 or abs(w1 - w0) < 0.05:
+            break
+        radius = float(np.clip(r1 + (MNIST_MEDIAN - w1) * (r1 - r0) / (w1 - w0), 0, 2 * points[1][0] + 1))
+        result, after = _final_width(_morph(padded, radius, grow))
+    return result, round(before, 3), round(after, 3)
+
+
+def _final_width(digit: np.ndarray) -> tuple[np.ndarray, float]:
+    """(digit cropped to its ink, its stroke width in output pixels once refitted to the 20x20 box)."""
+    trimmed = _trim(digit)
+    return trimmed, stroke_width(trimmed) / SCALE * DIGIT_PX / max(trimmed.shape)
 
 
 def fit_digit(crop: np.ndarray) -> np.ndarray:
