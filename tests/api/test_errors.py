@@ -9,6 +9,8 @@ from image_samples import draw_digit, encode, png_header_only
 from PIL import Image
 from urllib3 import encode_multipart_formdata
 
+from denoiser.realinputs import render_empty
+
 PNG = "image/png"
 
 
@@ -48,6 +50,14 @@ CASES = {
     "blank canvas": ("POST", "/denoise", files(encode(Image.new("L", (280, 280), 255))), 422, "blank_image"),
     "transparent canvas": ("POST", "/encode", files(encode(Image.new("RGBA", (99, 99), (0, 0, 0, 0)))), 422,
                            "blank_image"),
+    "blank paper photo, uneven light": ("POST", "/denoise", files(render_empty("blank_photo", 1)), 422,
+                                        "blank_image"),
+    "ruled lines only": ("POST", "/denoise", files(render_empty("ruled_lines", 1)), 422, "blank_image"),
+    "specks only": ("POST", "/encode", files(render_empty("specks", 1)), 422, "blank_image"),
+    "one pixel": ("POST", "/denoise", files(encode(Image.new("L", (1, 1), 0))), 422, "blank_image"),
+    "one dark pixel on white": ("POST", "/denoise", files(encode(Image.new("L", (3, 1), 255).crop((0, 0, 3, 1)))),
+                                422, "blank_image"),
+    "thin line image": ("POST", "/denoise", files(encode(Image.new("L", (900, 2), 255))), 422, "blank_image"),
     "huge dimensions": ("POST", "/denoise", files(png_header_only(60_000, 60_000)), 413, "image_too_large"),
     "too many files": ("POST", "/denoise", files(*[GOOD] * 17), 413, "too_many_images"),
     "too many instances": ("POST", "/encode", {"json": {"instances": [[[0] * 28] * 28] * 17}}, 413,
