@@ -127,7 +127,8 @@ def _threshold(ink: np.ndarray) -> float:
     """Otsu's threshold of the ink map, never below the paper's noise floor or half MIN_CONTRAST."""
     from skimage.filters import threshold_otsu
 
-    sample = ink[::2, ::2] if ink.size > 40_000 else ink
+    step = max(1, int(np.sqrt(ink.size / 50_000)))
+    sample = ink[::step, ::step]
     median = float(np.median(sample))
     noise = 1.4826 * float(np.median(np.abs(sample - median)))
     floor = max(median + 6 * noise, MIN_CONTRAST)
@@ -138,11 +139,9 @@ def _threshold(ink: np.ndarray) -> float:
     return max(otsu, floor)
 
 
-def _digit_components(labels: np.ndarray, count: int, mass: np.ndarray, shape) -> tuple[list[int], int]:
-    """Labels of the components that form the digit, and how many were dropped."""
-    from scipy import ndimage
-
-    slices = ndimage.find_objects(labels)
+def _digit_components(slices: list, mass: np.ndarray, shape) -> tuple[list[int], int]:
+    """Labels of the components that form the digit, and how many were dropped (BlankImageError: specks)."""
+    count = len(slices)
     main = int(np.argmax(mass[1:])) + 1
     top, left = slices[main - 1][0].start, slices[main - 1][1].start
     bottom, right = slices[main - 1][0].stop, slices[main - 1][1].stop
@@ -165,11 +164,20 @@ def _digit_components(labels: np.ndarray, count: int, mass: np.ndarray, shape) -
     return sorted(kept), count - len(kept)
 
 
-def find_ink(grey: np.ndarray) -> Ink:
-    """Grey [H, W] in [0, 1] (any polarity, lit unevenly) -> the digit's ink; BlankImageError when none."""
-    from scipy import ndimage
+def _nothing(lines: int, paper: bool, specks: bool) -> BlankImageError:
+    """The error for an image without a digit, saying what was seen."""
+    if lines:
+        return BlankImageError("only ruled lines were found, no digit")
+    if paper:
+        found = "blank paper and small specks" if specks else "blank paper (uneven light or a shadow, no ink)"
+        return BlankImageError(f"only {found} were found, no digit")
+    if specks:
+        return BlankImageError("only small specks were found, no digit")
+    return BlankImageError("the image has no strokes (it is blank or nearly uniform)")
 
-    grey = np.asarray(grey, np.float32)
+
+def _ink_map(grey: np.ndarray) -> tuple[np.ndarray, bool, float]:
+    """(ink in [0, 1] with paper and light divided out, dark-on-light?, spread of the background)."""
     small = _small(grey)
     inverted = _is_dark_on_light(grey, small)
     bright, small = (1.0 - grey, 1.0 - small) if inverted else (grey, small)
@@ -178,35 +186,35 @@ def find_ink(grey: np.ndarray) -> Ink:
     ink = bright - background
     if inverted:  # reflected light: ink divides the paper's brightness
         ink /= np.maximum(1.0 - background, 0.05)
-    np.clip(ink, 0.0, 1.0, out=ink)
-    coarse = ink[: ink.shape[0] // 2 * 2, : ink.shape[1] // 2 * 2]
-    if coarse.size and coarse.reshape(coarse.shape[0] // 2, 2, -1, 2).mean(axis=(1, 3)).max() < MIN_CONTRAST \
-            or not coarse.size and ink.max() < MIN_CONTRAST:
-        if spread > MIN_CONTRAST:
-            raise BlankImageError("only blank paper was found (uneven light or a shadow, no ink), no digit")
-        raise BlankImageError("the image has no strokes (it is blank or nearly uniform)")
+    return np.clip(ink, 0.0, 1.0, out=ink), inverted, spread
+
+
+def find_ink(grey: np.ndarray) -> Ink:
+    """Grey [H, W] in [0, 1] (any polarity, lit unevenly) -> the digit's ink; BlankImageError when none."""
+    from scipy import ndimage
+
+    ink, inverted, spread = _ink_map(np.asarray(grey, np.float32))
+    paper = spread > MIN_CONTRAST
     threshold = _threshold(ink)
     mask = ink > threshold
     lines = _remove_lines(ink, mask, ink > 0.5 * threshold) if min(ink.shape) >= 32 else 0
     labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
     if count == 0:
-        raise BlankImageError("only ruled lines were found, no digit" if lines else "no ink was found, no digit")
+        raise _nothing(lines, paper, False)
     mass = np.bincount(labels.ravel(), weights=ink.ravel(), minlength=count + 1)
-    try:
-        kept, dropped = _digit_components(labels, count, mass, grey.shape)
-    except BlankImageError as error:
-        if lines:
-            raise BlankImageError("only ruled lines were found, no digit") from error
-        raise
     slices = ndimage.find_objects(labels)
+    try:
+        kept, dropped = _digit_components(slices, mass, ink.shape)
+    except BlankImageError as error:
+        raise _nothing(lines, paper, True) from error
     top = min(slices[k - 1][0].start for k in kept)
     bottom = max(slices[k - 1][0].stop for k in kept)
     left = min(slices[k - 1][1].start for k in kept)
     right = max(slices[k - 1][1].stop for k in kept)
     region = labels[top:bottom, left:right]
-    keep = ndimage.binary_dilation(np.isin(region, kept), iterations=2)
-    crop = ink[top:bottom, left:right] * keep
-    peak = float(np.percentile(crop[np.isin(region, kept)], 90))
+    strokes = np.isin(region, kept)
+    crop = ink[top:bottom, left:right] * ndimage.binary_dilation(strokes, iterations=2)
+    peak = float(np.percentile(crop[strokes], 90))
     crop = np.clip(crop / max(peak, 1e-3), 0.0, 1.0)
     return Ink(crop.astype(np.float32), (int(left), int(top), int(right - left), int(bottom - top)), bool(inverted),
                bool(spread > MIN_CONTRAST / 2), round(float(threshold), 4), len(kept), int(dropped), int(lines))

@@ -81,27 +81,31 @@ def _rgb(pixels: np.ndarray):
     return Image.fromarray(np.round(pixels).astype(np.uint8), "RGB")
 
 
-def _photo(digit: np.ndarray, rng: np.random.Generator) -> bytes:
+def phone_photo(digit: np.ndarray, seed: int = 0, width: int = 1200, height: int = 900) -> bytes:
     """Dark blue-black ink on cream paper, light falling off across the sheet, a soft corner shadow, sensor
-    noise, JPEG 85, stored rotated with EXIF orientation 6 (as phones do)."""
+    noise, JPEG 85, stored rotated with EXIF orientation 6 (as phones do); upright `width` x `height`."""
+    return _photo(digit, np.random.default_rng(seed), width, height)
+
+
+def _photo(digit: np.ndarray, rng: np.random.Generator, width: int = 1200, height: int = 900) -> bytes:
     from PIL import Image
     from scipy import ndimage
 
-    height, width = 900, 1200
-    box = int(rng.integers(300, 420))
-    alpha = _paste(smooth_strokes(digit, box), height, width, int(rng.integers(120, height - box - 60)),
-                   int(rng.integers(250, width - box - 250)))
+    unit = height / 900
+    box = int(rng.integers(300, 420) * unit)
+    alpha = _paste(smooth_strokes(digit, box), height, width, int(rng.integers(120 * unit, height - box - 60 * unit)),
+                   int(rng.integers(250 * unit, width - box - 250 * unit)))
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     angle = rng.uniform(0, 2 * np.pi)
     light = 0.78 + 0.2 * ((xs / width - 0.5) * np.cos(angle) + (ys / height - 0.5) * np.sin(angle))
     shadow = np.zeros((height, width), np.float32)
     shadow[: int(height * 0.35), : int(width * 0.3)] = 1.0  # the phone's shadow in the top-left corner
-    shadow = ndimage.gaussian_filter(shadow[::4, ::4], 12)
+    shadow = ndimage.gaussian_filter(shadow[::4, ::4], 12 * unit)
     shadow = np.asarray(Image.fromarray(shadow, "F").resize((width, height), Image.Resampling.BILINEAR))
     light = light * (1 - 0.45 * shadow)
     paper = np.array([222, 214, 196], np.float32) * rng.uniform(0.9, 1.0)
     pixels = _ink_on(alpha, paper, (35, 40, 80)) * light[..., None]
-    pixels += rng.normal(0, 4, pixels.shape).astype(np.float32)
+    pixels += rng.standard_normal(pixels.shape, np.float32) * 4
     stored = _rgb(pixels).transpose(Image.Transpose.ROTATE_90)  # pixels stored turned, EXIF turns them back
     exif = Image.Exif()
     exif[0x0112] = 6
