@@ -107,6 +107,10 @@ test('upload a PNG with the file picker', async ({ page }) => {
   await page.locator('input[type=file]').setInputFiles({ name: 'three.png', mimeType: 'image/png', buffer: Buffer.from(bytes) })
   await expectResults(page)
   await expect(page.getByRole('alert')).toHaveCount(0)
+  // what the model saw: the crop outlined on the pad, and the preprocessing in words
+  await expect(page.getByTestId('model-saw')).toContainText('cropped and centred in 28×28')
+  await expect(page.getByTestId('model-saw')).toContainText('Colours inverted')
+  await expect(page.getByTestId('crop-box')).toBeVisible()
   await screenshot(page, 'upload')
 })
 
@@ -145,6 +149,14 @@ test('a 7000x7000 scan is downscaled in the browser and denoised, not refused wi
   await expect(page.getByRole('alert')).toHaveCount(0)
   expect(statuses).toEqual([200])
   expect(sent[0]).toBeLessThan(10 * 1024 * 1024)
+  // the crop (in the downscaled copy's pixels) lands on the digit's place on the pad
+  const pad = (await page.getByRole('img', { name: 'Drawing pad' }).boundingBox())!
+  const crop = (await page.getByTestId('crop-box').boundingBox())!
+  const [cx, cy] = [(crop.x + crop.width / 2 - pad.x) / pad.width, (crop.y + crop.height / 2 - pad.y) / pad.height]
+  expect(cx).toBeGreaterThan(0.45)
+  expect(cx).toBeLessThan(0.6)
+  expect(cy).toBeGreaterThan(0.45)
+  expect(cy).toBeLessThan(0.6)
 })
 
 test('drop and paste an image', async ({ page }) => {

@@ -351,8 +351,8 @@ describe('App', () => {
     expect(await screen.findByTestId('model-saw')).toHaveTextContent(
       'Background evened out, a ruled line removed, strokes thickened from 1.2 px to 2.5 px',
     )
-    expect(screen.getByTestId('crop-box').style.left).toBe('10%')
-    expect(screen.getByTestId('crop-box').style.width).toBe('50%')
+    expect(screen.getByTestId('crop-box').style.left).toBe('calc(10% - 3px)')
+    expect(screen.getByTestId('crop-box').style.width).toBe('calc(50% + 6px)')
   })
 
   it('tolerates a server without crop and preprocess report', async () => {

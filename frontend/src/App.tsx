@@ -129,7 +129,8 @@ export default function App() {
   const first = shown?.answer.results?.[0] ?? shown?.answer
   const crop = first?.crop
   let highlight: PadBox | null = null
-  if (shown && crop && shown.request.input.version === version && !staleReason) {
+  // (a resize-mode crop is the whole image: nothing to point out)
+  if (shown && crop && first?.preprocess?.mode !== 'resize' && shown.request.input.version === version && !staleReason) {
     const { x, y, scale } = shown.request.input.placement
     highlight = { x: x + crop[0] * scale, y: y + crop[1] * scale, width: crop[2] * scale, height: crop[3] * scale }
   }

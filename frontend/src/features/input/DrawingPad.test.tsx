@@ -106,10 +106,10 @@ describe('DrawingPad', () => {
   it('outlines a highlighted box in pad coordinates', () => {
     setup({ highlight: { x: 28, y: 56, width: 140, height: 70 } })
     const box = screen.getByTestId('crop-box')
-    expect(box.style.left).toBe('10%')
-    expect(box.style.top).toBe('20%')
-    expect(box.style.width).toBe('50%')
-    expect(box.style.height).toBe('25%')
+    expect(box.style.left).toBe('calc(10% - 3px)')
+    expect(box.style.top).toBe('calc(20% - 3px)')
+    expect(box.style.width).toBe('calc(50% + 6px)')
+    expect(box.style.height).toBe('calc(25% + 6px)')
   })
 
   it('downscales a big upload before sending it (long side 1024) and places it on the pad', async () => {

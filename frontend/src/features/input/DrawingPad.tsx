@@ -314,7 +314,13 @@ export function DrawingPad({ brushSize, tool = 'brush', highlight, highlightLabe
           data-testid="crop-box"
           title={highlightLabel}
           aria-hidden="true"
-          style={{ left: pct(highlight.x), top: pct(highlight.y), width: pct(highlight.width), height: pct(highlight.height) }}
+          style={{
+            // drawn just outside the box, so the outline does not hide ink on the box's edge
+            left: `calc(${pct(highlight.x)} - 3px)`,
+            top: `calc(${pct(highlight.y)} - 3px)`,
+            width: `calc(${pct(highlight.width)} + 6px)`,
+            height: `calc(${pct(highlight.height)} + 6px)`,
+          }}
         />
       )}
     </div>
