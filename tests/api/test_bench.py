@@ -23,3 +23,12 @@ def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
     assert ratios["naive_over_gunicorn_png"] == pytest.approx(
         results["naive_png"]["median"] / results["gunicorn_png"]["median"])
     assert "naive / gunicorn, same answer" in completed.stdout
+
+
+def test_bench_times_decode_and_preprocessing_of_a_12_mp_photo():
+    from denoiser import bench
+
+    results = bench.preprocess_timing(repeats=2, warmup=1)
+    assert results["size"] == [4000, 3000] and max(results["working_size"]) <= 1024
+    assert results["total"]["n"] == 2 and results["decode"]["median"] > 0
+    assert "decode + preprocess" in bench.preprocess_report(results)
