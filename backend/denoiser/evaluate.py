@@ -20,7 +20,7 @@ import tensorflow as tf
 from sklearn.decomposition import PCA
 from tqdm import tqdm
 
-from . import baselines, data, figures
+from . import baselines, data, figures, realinputs
 from .export import read_metadata, write_json
 from .metrics import image_metrics
 from .noise import NOISE_TYPES, parse_spec
@@ -47,6 +47,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--baseline-limit", type=int, default=500,
                         help="images per level for the (slow) classical baselines; 0 disables them")
     parser.add_argument("--seed", type=int, default=0, help="seed of the noise draws")
+    parser.add_argument("--real-inputs", type=int, default=200,
+                        help="test digits handed over as drawings, photos, ruled paper... (realinputs); 0 disables")
     args = parser.parse_args(argv)
     args.noise = [parse_spec(spec) for spec in (args.noise or ["gaussian:0.5"])]
     args.levels = [float(level) for level in args.levels.split(",") if level.strip()]
@@ -111,6 +113,19 @@ def gallery(images: np.ndarray, labels: np.ndarray, class_names: list[str], per_
     return {"examples": examples}
 
 
+def real_inputs(denoise, images: np.ndarray, report_dir: Path, seed: int) -> dict:
+    """The real-input benchmark (denoiser.realinputs) on `images`, and its figure report/real_inputs.png."""
+    def batched(noisy):
+        return in_batches(denoise, noisy)
+
+    started = time.perf_counter()
+    results = realinputs.benchmark(batched, images, seed=seed)
+    realinputs.figure(realinputs.examples(batched, images[0], seed=seed), report_dir / "real_inputs.png")
+    print(f"real inputs: {len(images)} test digits x {len(results['kinds'])} kinds in "
+          f"{time.perf_counter() - started:.0f} s", flush=True)
+    return results
+
+
 def main(argv: list[str] | None = None) -> Path:
     """Evaluate, write the report and the model's companions; returns the report path."""
     args = parse_args(argv)
@@ -155,8 +170,13 @@ def main(argv: list[str] | None = None) -> Path:
                        f"{dataset.name} test set: 2-D PCA of the {metadata['latent_dim']}-d code")
     write_json(model_dir / "examples.json", gallery(images, labels, class_names))
 
+    if args.real_inputs:
+        tables["real_inputs"] = real_inputs(denoise, images[:args.real_inputs], report_dir, args.seed)
+
     command = "python -m denoiser.evaluate " + shlex.join(argv if argv is not None else sys.argv[1:])
     metadata.setdefault("metrics", {})["test"] = tables["test"]
+    if "real_inputs" in tables:
+        metadata["metrics"]["real_inputs"] = tables["real_inputs"]
     metadata["evaluation"] = {"command": command, "test_images": len(clean), "noise_seed": args.seed,
                               "dataset_source": dataset.source}
     write_json(model_dir / "metadata.json", metadata)

@@ -230,3 +230,45 @@ def markdown_table(results: dict) -> str:
         lines.append(f"| {kind} | {row['fidelity_ssim']:.3f} | {ssim_gap} | {row['outcome_psnr']:.2f} | "
                      f"{psnr_gap} | {row['refused']} | {row['stroke_px']} | {row['ms_per_image']} |")
     return "\n".join(lines)
+
+
+def examples(denoise_fn, digit: np.ndarray, kinds=KINDS, seed: int = 0) -> dict:
+    """For the figure: per kind (the render as the person sees it, the 28x28 the model saw, the denoised one)."""
+    from PIL import Image, ImageOps
+
+    shown = {}
+    for kind in kinds:
+        data = render(kind, digit, seed)
+        picture = ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGBA")
+        picture.thumbnail((160, 160))
+        flat = Image.new("RGBA", picture.size, (200, 200, 200, 255))  # transparency shows as grey
+        seen = preprocess.to_model_input(preprocess.prepare_digit(data).digit)
+        noisy = noise.add_noise(seen, "gaussian", NOISE_LEVEL, np.random.default_rng(seed))
+        shown[kind] = (np.asarray(Image.alpha_composite(flat, picture).convert("RGB")), seen[0, ..., 0],
+                       np.asarray(denoise_fn(noisy), np.float32)[0, ..., 0])
+    return shown
+
+
+def figure(shown: dict, path) -> None:
+    """report/real_inputs.png: one column per kind, rows: the upload, the 28x28 the model saw, the output."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    kinds = list(shown)
+    fig, axes = plt.subplots(3, len(kinds), figsize=(len(kinds) * 1.45, 4.6), squeeze=False)
+    for column, kind in enumerate(kinds):
+        for row, (image, label) in enumerate(zip(shown[kind], ("upload", "model input", "denoised"))):
+            axis = axes[row, column]
+            axis.imshow(image, cmap=None if image.ndim == 3 else "gray", vmin=0, vmax=1 if image.ndim == 2 else None,
+                        interpolation="nearest" if image.ndim == 2 else "antialiased")
+            axis.set_xticks([])
+            axis.set_yticks([])
+            if column == 0:
+                axis.set_ylabel(label, fontsize=9)
+        axes[0, column].set_title(kind.replace("_", " "), fontsize=8)
+    fig.suptitle(f"Real inputs: what was handed over, what the model saw, its output (gaussian {NOISE_LEVEL:g})")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
