@@ -52,23 +52,16 @@ def stroke_width(digit: np.ndarray) -> float:
     return min(by_mass, max(thickness, 1.0))
 
 
-def _disk(radius: int) -> np.ndarray:
-    span = np.arange(-radius, radius + 1)
-    return span[:, None] ** 2 + span[None, :] ** 2 <= radius * radius + radius * 0.5
-
-
 def _morph(digit: np.ndarray, radius: float, grow: bool) -> np.ndarray:
-    """Grey dilation (grow) or erosion by a disk of fractional `radius` (blend of the two nearest disks)."""
+    """Strokes grown (or shrunk) by `radius` pixels on each side, by exact Euclidean distance to the stroke's
+    edge (the pixels above half intensity); the new edge is anti-aliased over one pixel."""
     from scipy import ndimage
 
-    operation = ndimage.grey_dilation if grow else ndimage.grey_erosion
-    low = int(np.floor(radius))
-    weight = radius - low
-    below = digit if low == 0 else operation(digit, footprint=_disk(low), mode="constant", cval=0.0)
-    if weight < 0.05:
-        return below
-    above = operation(digit, footprint=_disk(low + 1), mode="constant", cval=0.0)
-    return (1 - weight) * below + weight * above
+    inside = digit > 0.5
+    if grow:
+        outside = ndimage.distance_transform_edt(~inside)
+        return np.clip(radius + 1.0 - outside, 0.0, 1.0).astype(np.float32)
+    return np.clip(ndimage.distance_transform_edt(inside) - radius, 0.0, 1.0).astype(np.float32)
 
 
 def _trim(digit: np.ndarray, level: float = CROP_LEVEL) -> np.ndarray:
@@ -99,15 +92,17 @@ def normalise(digit: np.ndarray) -> tuple[np.ndarray, float, float]:
         radius = max(0.0, (stroke_width(digit) / SCALE - MNIST_MEDIAN) * SCALE / 2)
     grow = before < MNIST_LOW
     padded = np.pad(digit, int(np.ceil(radius * 2)) + 1)
-    points = [(0.0, _final_width(padded)[1])]
-    result, after = _final_width(_morph(padded, radius, grow))
-    for _ in range(2):  # secant steps: the width once refitted into the 20x20 box reaches the median
-        points.append((radius, after))
-        (r0, w0), (r1, w1) = points[-2], points[-1]
-        if abs(after - MNIST_MEDIAN) < 0.15 or abs(w1 - w0) < 0.05:
-            break
-        radius = float(np.clip(r1 + (MNIST_MEDIAN - w1) * (r1 - r0) / (w1 - w0), 0, 2 * points[1][0] + 1))
+    start = _final_width(padded)
+    tried = [(0.0, *start)]
+    for _ in range(3):  # secant steps: the width once refitted into the 20x20 box reaches the median
         result, after = _final_width(_morph(padded, radius, grow))
+        tried.append((radius, result, after))
+        (r0, _, w0), (r1, _, w1) = tried[-2], tried[-1]
+        if abs(after - MNIST_MEDIAN) < 0.15 or abs(w1 - w0) < 0.05 or (w1 - w0) * (1 if grow else -1) < 0:
+            break  # close enough, stuck, or going the wrong way (a filled loop left as a blob)
+        radius = float(np.clip(r1 + (MNIST_MEDIAN - w1) * (r1 - r0) / (w1 - w0), 0, 2 * tried[1][0] + 1))
+    sensible = [t for t in tried if (t[2] >= start[1] if grow else t[2] <= start[1])]
+    _, result, after = min(sensible, key=lambda t: abs(t[2] - MNIST_MEDIAN))
     return result, round(before, 3), round(after, 3)
 
 
