@@ -17,7 +17,7 @@ class TrainConfig:
     data_dir: str | None = None
     arch: str = DEFAULT_ARCH
     latent_dim: int = 128
-    width: int = 16  # models/mnist/4: the PSNR of width 32 at a quarter of the arithmetic (README, "How well")
+    width: int = 16  # models/mnist/4 and 5: the PSNR of width 32 at a quarter of the arithmetic (README, "How well")
     # Per-sample noise mix drawn fresh every epoch: type weights and a uniform level range.
     noise_weights: dict[str, float] = field(default_factory=lambda: {
         "none": 0.1, "gaussian": 0.7, "salt_pepper": 0.1, "speckle": 0.1})
