@@ -84,6 +84,40 @@ describe('api client', () => {
     expect(form.get('noise')).toBeNull()
   })
 
+  it('POSTs /decode as JSON (a point, or a batch of codes) and returns the images and codes', async () => {
+    const one = { image: 'data:image/png;base64,AA==', latent: [0.5, -1] }
+    const answer = { model: { name: 'mnist-vae', version: 1 }, results: [one], ...one, timings_ms: { total: 2 }, request_id: 'd' }
+    const fetch = mockFetch(jsonResponse(answer), jsonResponse(answer))
+    const api = createClient({ baseUrl: 'http://api.test', fetch })
+    const signal = new AbortController().signal
+    await expect(api.decode({ model: 'mnist-vae', point: [1.5, -2] }, signal)).resolves.toMatchObject({ latent: [0.5, -1] })
+    const [url, init] = fetch.mock.calls[0]
+    expect(url).toBe('http://api.test/decode')
+    expect(init?.method).toBe('POST')
+    expect(init?.signal).toBe(signal)
+    expect(init?.headers).toMatchObject({ 'Content-Type': 'application/json', Accept: 'application/json' })
+    expect(JSON.parse(String(init?.body))).toEqual({ model: 'mnist-vae', point: [1.5, -2] })
+    await api.decode({ model: 'mnist-vae', latents: [[0, 1], [1, 0]] })
+    expect(JSON.parse(String(fetch.mock.calls[1][1]?.body))).toEqual({ model: 'mnist-vae', latents: [[0, 1], [1, 0]] })
+  })
+
+  it('reports a refused decode with the server\'s message', async () => {
+    const body = { error: { code: 'cannot_decode', message: 'mnist cannot decode; models that can: mnist-vae' } }
+    const api = createClient({ fetch: mockFetch(jsonResponse(body, 422)) })
+    await expect(api.decode({ model: 'mnist', latent: [0] })).rejects.toMatchObject({
+      code: 'cannot_decode',
+      status: 422,
+      message: 'mnist cannot decode; models that can: mnist-vae',
+    })
+  })
+
+  it('builds the sprite URL without fetching it', () => {
+    const fetch = mockFetch()
+    expect(createClient({ fetch }).spriteUrl('mnist-vae')).toBe('/models/mnist-vae/latent-map/sprite.png')
+    expect(createClient({ baseUrl: 'http://api.test/', fetch }).spriteUrl('a b')).toBe('http://api.test/models/a%20b/latent-map/sprite.png')
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
   it('turns error JSON into an ApiError with code, message, status and request id', async () => {
     const body = { error: { code: 'blank_image', message: 'The image is blank.' }, request_id: 'r-1' }
     const api = createClient({ fetch: mockFetch(jsonResponse(body, 422)) })

@@ -1,5 +1,7 @@
 import { ApiError, NetworkError, isAbortError } from './errors'
 import type {
+  DecodeRequest,
+  DecodeResponse,
   DenoiseOptions,
   DenoiseResponse,
   EncodeOptions,
@@ -85,6 +87,8 @@ export function createClient(options: ClientOptions = {}) {
     examples: (name: string, signal?: AbortSignal) => request<ExamplesResponse>(`/models/${enc(name)}/examples`, { signal }),
     /** GET /models/<name>/latent-map: the 2-D map of the test set. */
     latentMap: (name: string, signal?: AbortSignal) => request<LatentMap>(`/models/${enc(name)}/latent-map`, { signal }),
+    /** The latent map's sprite (all map digits in one PNG), for an <img> or a canvas; not fetched here. */
+    spriteUrl: (name: string) => `${baseUrl}/models/${enc(name)}/latent-map/sprite.png`,
     /** GET /readyz: never throws; tells ready, starting (503) or unreachable (status 0). */
     async ready(signal?: AbortSignal): Promise<ReadyStatus> {
       let response: Response
@@ -116,6 +120,14 @@ export function createClient(options: ClientOptions = {}) {
       request<EncodeResponse>('/encode', {
         method: 'POST',
         body: imageForm(image, { ...options }),
+        signal,
+      }),
+    /** POST /decode (JSON): what a decoding model draws from codes or map points. */
+    decode: (body: DecodeRequest, signal?: AbortSignal) =>
+      request<DecodeResponse>('/decode', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
         signal,
       }),
   }

@@ -46,13 +46,72 @@ export interface ExamplesResponse {
   examples: Example[]
 }
 
+/** Where the map's digits are drawn: one PNG, point i at column i % columns, row floor(i / columns). */
+export interface LatentSprite {
+  url: string
+  columns: number
+  /** side of one cell in pixels (28) */
+  cell: number
+  count: number
+}
+
+/**
+ * GET /models/<name>/latent-map. Format 2 (issue 11) adds everything below `class_names`; a format 1
+ * map (a PCA: `mean`, `components`, `explained_variance_ratio`) has only the points, and the UI works
+ * with either.
+ */
 export interface LatentMap {
-  mean: number[]
-  components: number[][]
-  explained_variance_ratio: number[]
+  format?: number
   /** [x, y, label] */
   points: [number, number, number][]
   class_names: string[]
+  /** words for a caption: how the 2-D map was made */
+  method?: string
+  latent_dim?: number
+  /** test-set index of each point (same order as `points`) */
+  test_index?: number[]
+  /** the mean code of the map's digits: the heatmap's baseline */
+  mean_latent?: number[]
+  /** per-dimension standard deviation of the map's codes */
+  std_latent?: number[]
+  /** the model has a decoder: POST /decode works */
+  decodable?: boolean
+  sprite?: LatentSprite
+  metrics?: Record<string, number>
+  /** how many neighbours /encode reports */
+  neighbours?: number
+  /** format 1 only */
+  mean?: number[]
+  components?: number[][]
+  explained_variance_ratio?: number[]
+}
+
+/** One of the map digits nearest to an encoded image. */
+export interface Neighbour {
+  /** index into the map's `points` */
+  point: number
+  /** test-set index */
+  index: number
+  label: number
+  distance: number
+}
+
+/** The neighbours' majority: "your digit sits among the 7s". */
+export interface Vote {
+  label: number
+  class_name: string
+  /** share of the neighbours with that label, 0..1 */
+  share: number
+}
+
+/** How digit-like an image is to the dataset's VAE. */
+export interface Typicality {
+  /** negative evidence bound in nats (lower = more typical) */
+  score: number
+  /** share of test images (in %) that score lower */
+  percentile: number
+  /** percentile <= 99 */
+  typical: boolean
 }
 
 export interface ImageMetrics {
@@ -92,6 +151,8 @@ export interface DenoiseResult {
   /** the box preprocessing cut the image from (null or absent when unknown) */
   crop?: CropBox | null
   preprocess?: PreprocessReport
+  /** how typical the input is for the dataset; null when no VAE is served for it (absent from older servers) */
+  typicality?: Typicality | null
 }
 
 export interface DenoiseResponse extends DenoiseResult {
@@ -108,12 +169,38 @@ export interface EncodeResult {
   latent: number[]
   /** null when the model has no latent map */
   projection: [number, number] | null
+  /** the nearest map digits (absent from older servers) */
+  neighbours?: Neighbour[]
+  vote?: Vote
+  typicality?: Typicality | null
 }
 
 export interface EncodeResponse extends EncodeResult {
   model: ModelRef
   latent_dim: number
   results: EncodeResult[]
+  timings_ms: Timings
+  request_id: string
+}
+
+/** POST /decode: one code, a batch of codes (morph), one map point or several (max 64 items). */
+export type DecodeRequest = { model: string } & (
+  | { latent: number[] }
+  | { latents: number[][] }
+  | { point: [number, number] }
+  | { points: [number, number][] }
+)
+
+export interface DecodeResult {
+  /** 28x28 PNG data URL */
+  image: string
+  /** the code that was decoded (for a point: the mix of its nearest map digits' codes) */
+  latent: number[]
+}
+
+export interface DecodeResponse extends DecodeResult {
+  model: ModelRef
+  results: DecodeResult[]
   timings_ms: Timings
   request_id: string
 }
