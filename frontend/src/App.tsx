@@ -3,7 +3,7 @@ import { NOISE_TYPES, type NoiseType } from './api'
 import { ThemeToggle } from './components/ThemeToggle'
 import { NoiseControls, Results, describePreprocess, useDenoise } from './features/denoise'
 import { Gallery, InputPanel, usePad, type PadBox, type PadInput } from './features/input'
-import { LatentPanel, useLatent } from './features/latent'
+import { LatentPanel, TypicalityNote, useLatentExplorer } from './features/latent'
 import { ModelSelect, modelCopy, useModelAssets, useModels } from './features/models'
 import { ApiStatus, useApiStatus } from './features/status'
 import { useDebounced } from './lib/hooks'
@@ -23,9 +23,15 @@ export default function App() {
   const copy = modelCopy(info)
   const theme = useTheme()
   const pad = usePad()
-  const latent = useLatent()
+  // the latent view may use another model than the denoiser (one that can decode, of the same dataset)
+  const latent = useLatentExplorer({
+    models,
+    model,
+    provided: { name: model, map: assets.latentMap, error: assets.latentMapError },
+    enabled: models !== null,
+  })
   const denoise = useDenoise<VersionedInput>({
-    onSuccess: (request) => latent.encode(request.input.blob, { model: request.options.model, preprocess: request.input.preprocess }),
+    onSuccess: (request) => latent.encode(request.input.blob, request.input.preprocess),
     onUnavailable: refresh,
   })
 
@@ -135,8 +141,7 @@ export default function App() {
     highlight = { x: x + crop[0] * scale, y: y + crop[1] * scale, width: crop[2] * scale, height: crop[3] * scale }
   }
   const modelSaw = describePreprocess(first?.preprocess)
-  const encoded = latent.encoded
-  const latentStale = !!encoded && (encoded.model.name !== model || staleReason !== null)
+  const typicality = shown?.answer.typicality ?? (latent.encoded && !latent.encodedStale ? latent.encoded.typicality : null)
   const inputError = denoise.error?.scope === 'input' ? denoise.error : null
   const resultsError = denoise.error && denoise.error.scope !== 'input' ? denoise.error : null
 
@@ -177,15 +182,18 @@ export default function App() {
             </p>
           }
         />
-        <Results
-          answer={shown?.answer ?? null}
-          busy={denoise.busy}
-          staleReason={staleReason}
-          error={resultsError}
-          onDismissError={denoise.clearError}
-          modelSaw={modelSaw}
-          subject={copy.subject}
-        />
+        <div className="results-stack">
+          <Results
+            answer={shown?.answer ?? null}
+            busy={denoise.busy}
+            staleReason={staleReason}
+            error={resultsError}
+            onDismissError={denoise.clearError}
+            modelSaw={modelSaw}
+            subject={copy.subject}
+          />
+          <TypicalityNote typicality={shown ? typicality : null} dataset={info?.metadata.dataset} subject={copy.subject} />
+        </div>
         <NoiseControls noise={noise} level={level} live={live} onNoiseChange={setNoise} onLevelChange={setLevel} onLiveChange={setLive} />
         <Gallery
           title={copy.galleryTitle}
@@ -201,7 +209,13 @@ export default function App() {
           }}
           skipTo="#latent-title"
         />
-        <LatentPanel encoded={encoded} map={assets.latentMap} mapError={assets.latentMapError} stale={latentStale} />
+        <LatentPanel
+          explorer={latent}
+          examples={assets.examples}
+          stale={staleReason !== null}
+          subject={copy.subject}
+          inputName={selectedExample !== null ? 'The example' : 'Your drawing'}
+        />
       </main>
 
       <footer className="app__footer muted">

@@ -1,2 +1,3 @@
 export { LatentPanel } from './LatentPanel'
-export { useLatent } from './useLatent'
+export { TypicalityNote } from './TypicalityNote'
+export { useLatentExplorer, type LatentExplorer } from './useLatentExplorer'
