@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react'
+import { useEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent, type PointerEvent } from 'react'
 import type { LatentMap as LatentMapData } from '../../api'
 import { classColor } from '../../lib/colors'
 import { fromCanvas, mapBounds, nearestPoint, toCanvas, type Point } from './math'
@@ -36,6 +36,8 @@ export function LatentMap({ map, loading, error, point, neighbours, hovered, onH
   const canvasRef = useRef<HTMLCanvasElement>(null)
   const [cursor, setCursor] = useState<Point | null>(null)
   const [focused, setFocused] = useState(false)
+  // the cursor is drawn only while the keyboard drives the map (not after a click)
+  const [keyboard, setKeyboard] = useState(false)
   const pressed = useRef(false)
   const bounds = useMemo(() => (map ? mapBounds(map.points) : null), [map])
 
@@ -121,7 +123,7 @@ export function LatentMap({ map, loading, error, point, neighbours, hovered, onH
       ctx.fillStyle = '#111'
       ctx.fill()
     }
-    if (focused && cursor) {
+    if (focused && keyboard && cursor) {
       const [cx, cy] = at(cursor)
       ctx.setLineDash?.([4, 3])
       ctx.beginPath()
@@ -134,7 +136,7 @@ export function LatentMap({ map, loading, error, point, neighbours, hovered, onH
       ctx.stroke()
       ctx.setLineDash?.([])
     }
-  }, [base, bounds, map, neighbours, hovered, spot, point, focused, cursor])
+  }, [base, bounds, map, neighbours, hovered, spot, point, focused, keyboard, cursor])
 
   /** The map coordinates under a pointer event (null outside the drawing). */
   const mapPoint = (event: PointerEvent<HTMLElement>): Point | null => {
@@ -157,6 +159,7 @@ export function LatentMap({ map, loading, error, point, neighbours, hovered, onH
   const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
     if (event.button !== 0 && event.pointerType === 'mouse') return
     pressed.current = true
+    setKeyboard(false)
     // a finger keeps reporting moves to the map while it drags, even past its edge
     if (event.pointerType !== 'mouse') event.currentTarget.setPointerCapture?.(event.pointerId)
     const p = mapPoint(event)
@@ -177,6 +180,7 @@ export function LatentMap({ map, loading, error, point, neighbours, hovered, onH
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (!bounds) return
+    setKeyboard(true)
     const here = cursor ?? point ?? fromCanvas(bounds, MAP_SIZE, [MAP_SIZE / 2, MAP_SIZE / 2])
     const [cx, cy] = toCanvas(bounds, MAP_SIZE, here)
     const step = event.shiftKey ? 32 : 8
@@ -203,8 +207,13 @@ export function LatentMap({ map, loading, error, point, neighbours, hovered, onH
     }
   }
 
-  const onFocus = () => {
+  const onFocus = (event: FocusEvent<HTMLDivElement>) => {
     setFocused(true)
+    try {
+      if (event.currentTarget.matches(':focus-visible')) setKeyboard(true)
+    } catch {
+      // an engine without :focus-visible: the first arrow key shows the cursor
+    }
     if (!cursor && bounds) {
       const start = point ?? fromCanvas(bounds, MAP_SIZE, [MAP_SIZE / 2, MAP_SIZE / 2])
       setCursor(start)

@@ -87,47 +87,51 @@ export function LatentPanel({ explorer, examples, stale, subject, inputName }: L
         <div className="latent__side">
           <div className="latent__preview">
             <h3 className="latent__subtitle">Nearest test {subject}</h3>
-            <SpriteCell
-              sprite={sprite.image}
-              info={map?.sprite}
-              index={hoveredPoint ? hovered : -1}
-              label={hoveredClass ? `Test ${subject} labelled ${hoveredClass}` : `No test ${subject} chosen`}
-            />
-            <p className="muted" aria-live="polite" data-testid="latent-preview">
-              {hoveredClass
-                ? `Labelled ${hoveredClass}${testIndex !== undefined ? `, test image #${testIndex}` : ''}.`
-                : map
-                  ? 'Point at the map, or touch and drag, to see the nearest test image.'
-                  : ''}
-              {hoveredClass && sprite.error && ' (The picture could not be loaded.)'}
-            </p>
+            <div className="latent__row">
+              <SpriteCell
+                sprite={sprite.image}
+                info={map?.sprite}
+                index={hoveredPoint ? hovered : -1}
+                label={hoveredClass ? `Test ${subject} labelled ${hoveredClass}` : `No test ${subject} chosen`}
+              />
+              <p className="muted" aria-live="polite" data-testid="latent-preview">
+                {hoveredClass
+                  ? `Labelled ${hoveredClass}${testIndex !== undefined ? `, test image #${testIndex}` : ''}.`
+                  : map
+                    ? 'Point at the map, or touch and drag, to see the nearest test image.'
+                    : ''}
+                {hoveredClass && sprite.error && ' (The picture could not be loaded.)'}
+              </p>
+            </div>
           </div>
           <div className="latent__decoded">
             <h3 className="latent__subtitle">Decoded</h3>
             {spot?.result ? (
-              <figure className={`latent__decoded-figure${spot.busy ? ' is-stale' : ''}`}>
+              <figure className={`latent__row latent__decoded-figure${spot.busy ? ' is-stale' : ''}`}>
                 <img className="pixelated" src={spot.result.image} width={28} height={28} alt="Decoded image, 28 by 28 pixels" />
                 <figcaption className="muted" data-testid="decoded-caption">
                   What the model {decodedBy} draws at this spot
                   {spot.resultPoint && nearestClass(spot.resultPoint) ? ` (among the ${plural(nearestClass(spot.resultPoint)!)} on the map)` : ''}.
+                  {spot.busy && (
+                    <span className="latent__busy">
+                      <span className="spinner" aria-hidden="true" /> Drawing…
+                    </span>
+                  )}
                 </figcaption>
               </figure>
             ) : (
-              <div className="latent-cell latent-cell--empty" aria-hidden="true" />
-            )}
-            {spot?.busy && (
-              <p className="muted">
-                <span className="spinner" aria-hidden="true" /> Drawing…
-              </p>
+              <div className="latent__row">
+                <div className="latent-cell latent-cell--empty" aria-hidden="true" />
+                <p className="muted">
+                  {spot?.busy
+                    ? 'Drawing…'
+                    : canDecode
+                      ? `Click or tap anywhere on the map to see what ${decodedBy} draws there.`
+                      : `Decoding is off: ${choice.name} cannot draw from a code.`}
+                </p>
+              </div>
             )}
             {spot?.error && <ErrorAlert error={spot.error} title="Could not decode" />}
-            {!spot && (
-              <p className="muted">
-                {canDecode
-                  ? `Click or tap anywhere on the map to see what ${decodedBy} draws there.`
-                  : `Decoding is off: ${choice.name} cannot draw from a code.`}
-              </p>
-            )}
           </div>
         </div>
       </div>

@@ -37,6 +37,9 @@ describe('typicality wording', () => {
     expect(typicalitySentence({ score: 312.4, percentile: 99.6, typical: false }, 'mnist', 'digit')).toBe(
       'This does not look like a digit the model has seen: it is less typical than 99.6% of test digits (score 312 nats). The denoised image may be a guess.',
     )
+    expect(typicalitySentence({ score: 336, percentile: 99.97, typical: false }, 'mnist', 'digit')).toBe(
+      'This does not look like a digit the model has seen: it is less typical than any of the test digits (score 336 nats). The denoised image may be a guess.',
+    )
   })
   it('is a quiet line when typical', () => {
     expect(typicalitySentence({ score: 93.1, percentile: 42.0, typical: true }, 'mnist', 'digit')).toBe(

@@ -49,9 +49,10 @@ export function percent(value: number): string {
 export function typicalitySentence(typicality: Typicality, dataset: unknown, subject: string): string {
   const nouns = `test ${plural(subject)}`
   if (!typicality.typical) {
+    const than = typicality.percentile >= 99.95 ? `any of the ${nouns}` : `${percent(typicality.percentile)}% of ${nouns}`
     return (
-      `This does not look like a ${subject} the model has seen: it is less typical than ` +
-      `${percent(typicality.percentile)}% of ${nouns} (score ${Math.round(typicality.score)} nats). The denoised image may be a guess.`
+      `This does not look like a ${subject} the model has seen: it is less typical than ${than} ` +
+      `(score ${Math.round(typicality.score)} nats). The denoised image may be a guess.`
     )
   }
   return `Typical for ${datasetName(dataset)}: more typical than ${percent(100 - typicality.percentile)}% of ${nouns}.`
