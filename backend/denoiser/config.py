@@ -18,6 +18,7 @@ class TrainConfig:
     arch: str = DEFAULT_ARCH
     latent_dim: int = 128
     width: int = 16  # models/mnist/4 and 5: the PSNR of width 32 at a quarter of the arithmetic (README, "How well")
+    beta: float = 1.0  # vae only: weight of the KL term
     # Per-sample noise mix drawn fresh every epoch: type weights and a uniform level range.
     noise_weights: dict[str, float] = field(default_factory=lambda: {
         "none": 0.1, "gaussian": 0.7, "salt_pepper": 0.1, "speckle": 0.1})
@@ -57,6 +58,8 @@ class TrainConfig:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
         if not 0.0 <= self.augment_probability <= 1.0:
             raise ValueError(f"augment_probability must be within [0, 1], got {self.augment_probability}")
+        if self.beta < 0:
+            raise ValueError(f"beta must be non-negative, got {self.beta}")
         if self.learning_rate <= 0:
             raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
 

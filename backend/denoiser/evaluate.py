@@ -2,8 +2,9 @@
 
 Scores the exported SavedModel (bare TensorFlow, as users load it) on the test split at
 several noise levels, next to classical baselines on the same noisy images, and writes
-report/report.md with figures, latent_map.json (the PCA basis of test latents, used by the
-API's /encode), examples.json (gallery digits) and the test metrics into metadata.json.
+report/report.md with figures, latent_map.json + latent_map_sprite.png (the 2-D map of test codes the
+API's /encode places digits on, latent_report.py), examples.json (gallery digits) and the test metrics
+into metadata.json. `--latent-only` redoes just the latent side.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
-from sklearn.decomposition import PCA
 from tqdm import tqdm
 
 from . import baselines, data, figures, realinputs
 from .export import read_metadata, write_json
+from .latent_report import evaluate_latent
 from .metrics import image_metrics
 from .noise import NOISE_TYPES, parse_spec
 from .preprocess import encode_png, to_data_url, to_model_input
@@ -29,7 +30,6 @@ from .report import render_report
 from .scoring import in_batches, noisy_copy, signature_function
 
 SWEEP_LEVELS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9)
-LATENT_MAP_POINTS = 2000
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -49,6 +49,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0, help="seed of the noise draws")
     parser.add_argument("--real-inputs", type=int, default=200,
                         help="test digits handed over as drawings, photos, ruled paper... (realinputs); 0 disables")
+    parser.add_argument("--versus", default=None,
+                        help="another model directory (e.g. the U-Net) to show beside this one in the grid")
+    parser.add_argument("--latent-only", action="store_true",
+                        help="only rebuild the latent map, its figures and (VAE) the typicality calibration")
     args = parser.parse_args(argv)
     args.noise = [parse_spec(spec) for spec in (args.noise or ["gaussian:0.5"])]
     args.levels = [float(level) for level in args.levels.split(",") if level.strip()]
@@ -88,19 +92,25 @@ def baseline_table(denoise, clean: np.ndarray, train_images: np.ndarray, levels:
     return table
 
 
-def latent_map(loaded, clean: np.ndarray, labels: np.ndarray, class_names: list[str]) -> tuple[dict, np.ndarray]:
-    """Fit the 2-D PCA map of test latents; returns latent_map.json's payload and all 2-D points."""
-    latents = in_batches(signature_function(loaded, "encode", "latent"), clean)
-    pca = PCA(n_components=2, random_state=0).fit(latents)
-    points = pca.transform(latents)
-    chosen = np.random.default_rng(0).permutation(len(points))[:LATENT_MAP_POINTS]
-    payload = {
-        "mean": pca.mean_.round(6).tolist(), "components": pca.components_.round(6).tolist(),
-        "explained_variance_ratio": pca.explained_variance_ratio_.round(4).tolist(),
-        "class_names": class_names,
-        "points": [[round(float(points[i, 0]), 3), round(float(points[i, 1]), 3), int(labels[i])]
-                   for i in chosen]}
-    return payload, points
+def versus_scores(model_dir: str, clean: np.ndarray, noise: str, level: float, seed: int):
+    """Another model's metrics on the same noisy test images (the headline setting), and its denoiser."""
+    card = read_metadata(model_dir)
+    denoise = signature_function(tf.saved_model.load(str(model_dir)))
+    scores = image_metrics(clean, in_batches(denoise, noisy_copy(clean, noise, level, seed)))
+    return {"model": f"{card['name']} v{card['version']} ({card['arch']})", "denoised": scores}, denoise
+
+
+def rerender_report(metadata: dict, report_dir: Path) -> Path | None:
+    """Rewrite report.md from the last full evaluation's results.json and the card (after --latent-only)."""
+    results, evaluation = report_dir / "results.json", metadata.get("evaluation")
+    if not results.exists() or not evaluation:
+        return None
+    command = evaluation["command"]
+    original = parse_args(shlex.split(command)[3:])
+    report = report_dir / "report.md"
+    report.write_text(render_report(metadata, json.loads(results.read_text()), original.noise,
+                                    evaluation["test_images"], original.baseline_limit, command))
+    return report
 
 
 def gallery(images: np.ndarray, labels: np.ndarray, class_names: list[str], per_class: int = 2) -> dict:
@@ -139,6 +149,11 @@ def main(argv: list[str] | None = None) -> Path:
     report_dir = model_dir / "report"
     report_dir.mkdir(exist_ok=True)
     print(f"evaluating {model_dir} on {len(clean)} {dataset.name} test images from {dataset.source}", flush=True)
+    latent = evaluate_latent(loaded, metadata, dataset, clean, labels, model_dir, report_dir, args.data_dir, args.seed)
+    metadata.setdefault("metrics", {})["latent"] = latent
+    if args.latent_only:
+        write_json(model_dir / "metadata.json", metadata)
+        return rerender_report(metadata, report_dir) or model_dir / "latent_map.json"
 
     settings = sorted({("gaussian", level) for level in args.levels if level > 0} | set(args.noise)
                       | {("none", 0.0), ("salt_pepper", 0.2), ("speckle", 0.5)},
@@ -158,23 +173,22 @@ def main(argv: list[str] | None = None) -> Path:
     noise, level = args.noise[0]
     shown = clean[:20]
     noisy = noisy_copy(shown, noise, level, args.seed)
-    figures.comparison_grid({"original": shown, "noisy": noisy, "denoised": in_batches(denoise, noisy)},
-                            report_dir / "grid.png", f"{dataset.name} test digits, {noise} {level:g}")
+    rows = {"original": shown, "noisy": noisy, "denoised": in_batches(denoise, noisy)}
+    if args.versus:
+        tables["versus"], other = versus_scores(args.versus, clean, noise, level, args.seed)
+        rows[tables["versus"]["model"]] = in_batches(other, noisy)
+    figures.comparison_grid(rows, report_dir / "grid.png", f"{dataset.name} test digits, {noise} {level:g}")
     history_path = model_dir / "history.json"
     if history_path.exists():
         figures.learning_curves(json.loads(history_path.read_text()), report_dir / "learning_curves.png")
     class_names = metadata.get("class_names") or data.CLASS_NAMES[dataset.name]
-    latent_payload, points = latent_map(loaded, clean, labels, class_names)
-    write_json(model_dir / "latent_map.json", latent_payload)
-    figures.latent_map(points, labels, class_names, report_dir / "latent_map.png",
-                       f"{dataset.name} test set: 2-D PCA of the {metadata['latent_dim']}-d code")
     write_json(model_dir / "examples.json", gallery(images, labels, class_names))
 
     if args.real_inputs:
         tables["real_inputs"] = real_inputs(denoise, images[:args.real_inputs], report_dir, args.seed)
 
     command = "python -m denoiser.evaluate " + shlex.join(argv if argv is not None else sys.argv[1:])
-    metadata.setdefault("metrics", {})["test"] = tables["test"]
+    metadata["metrics"]["test"] = tables["test"]
     if "real_inputs" in tables:
         metadata["metrics"]["real_inputs"] = tables["real_inputs"]
     metadata["evaluation"] = {"command": command, "test_images": len(clean), "noise_seed": args.seed,

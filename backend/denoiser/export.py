@@ -34,8 +34,16 @@ def export_model(autoencoder: Autoencoder, directory: str | Path, metadata: dict
     def denoise(images):
         return {"denoised": tf.clip_by_value(denoiser(images, training=False), 0.0, 1.0)}
 
+    posterior = autoencoder.posterior
+    if posterior is not None:
+        archive.track(posterior)
+
     def encode(images):
-        return {"latent": encoder(images, training=False)}
+        if posterior is None:
+            return {"latent": encoder(images, training=False)}
+        # The VAE: the posterior's log-variance too (the typicality score needs it).
+        mean, log_variance = posterior(images, training=False)
+        return {"latent": mean, "log_variance": log_variance}
 
     archive.add_endpoint("serving_default", denoise, input_signature=[IMAGES_SPEC])
     archive.add_endpoint("denoise", denoise, input_signature=[IMAGES_SPEC])

@@ -65,20 +65,3 @@ def psnr_by_level(curves: dict[str, list[tuple[float, float]]], path: Path, titl
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
-
-
-def latent_map(points: np.ndarray, labels: np.ndarray, class_names: list[str], path: Path,
-               title: str) -> None:
-    """2-D PCA of latent codes, coloured by class."""
-    fig, axis = plt.subplots(figsize=(6.5, 5.5))
-    cmap = plt.get_cmap("tab10")
-    for label, name in enumerate(class_names):
-        chosen = labels == label
-        axis.scatter(points[chosen, 0], points[chosen, 1], s=4, alpha=0.6, color=cmap(label), label=name)
-    axis.set_xlabel("PC 1")
-    axis.set_ylabel("PC 2")
-    axis.set_title(title)
-    axis.legend(markerscale=3, fontsize=8, loc="best")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)

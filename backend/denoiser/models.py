@@ -14,7 +14,7 @@ import keras
 from keras import layers
 
 INPUT_SHAPE = (28, 28, 1)
-ARCHITECTURES = ("unet", "dense", "conv", "conv-bn", "sparse")
+ARCHITECTURES = ("unet", "dense", "conv", "conv-bn", "sparse", "vae")
 DEFAULT_ARCH = "unet"
 
 
@@ -25,6 +25,17 @@ class Autoencoder:
     denoiser: keras.Model
     encoder: keras.Model
     decoder: keras.Model | None
+    # What `fit` trains and its loss; the denoiser itself for deterministic models. A VAE trains a model
+    # that samples its code and adds beta * KL (vae.py), and serves `denoiser` (decoder of the mean).
+    trainer: keras.Model | None = None
+    loss: str = "mse"
+    # Extra signature: images -> {"latent", "log_variance"} for models with a posterior (the VAE).
+    posterior: keras.Model | None = None
+
+    @property
+    def training_model(self) -> keras.Model:
+        """The model `fit` compiles and trains."""
+        return self.trainer or self.denoiser
 
 
 def _bottleneck(encoder_in: keras.Input, latent: keras.KerasTensor, decoder_fn, name: str) -> Autoencoder:
@@ -129,12 +140,16 @@ def build_unet(latent_dim: int = 128, width: int = 32) -> Autoencoder:
     return Autoencoder(denoiser, encoder, None)
 
 
-def build(arch: str, latent_dim: int = 128, width: int = 32) -> Autoencoder:
-    """Build the named architecture (see ARCHITECTURES) with a `latent_dim`-sized code."""
+def build(arch: str, latent_dim: int = 128, width: int = 32, beta: float = 1.0) -> Autoencoder:
+    """Build the named architecture (see ARCHITECTURES) with a `latent_dim`-sized code (`beta`: VAE only)."""
     if latent_dim < 2:
         raise ValueError(f"latent_dim must be at least 2, got {latent_dim}")
     if arch == "unet":
         return build_unet(latent_dim, width)
+    if arch == "vae":
+        from .vae import build_vae
+
+        return build_vae(latent_dim, width, beta)
     builders = {"dense": build_dense, "conv": build_conv, "conv-bn": build_conv_bn, "sparse": build_sparse}
     if arch not in builders:
         raise ValueError(f"unknown architecture {arch!r}; choose one of {', '.join(ARCHITECTURES)}")

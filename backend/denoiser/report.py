@@ -80,10 +80,18 @@ def render_report(metadata: dict, tables: dict, headline: list, n_images: int, b
                   "![PSNR against noise level](psnr_vs_level.png)", ""]
     if "real_inputs" in tables:
         lines += _real_inputs_section(tables["real_inputs"])
+    if "versus" in tables:
+        versus = tables["versus"]
+        lines += [f"## Against {versus['model']}", "",
+                  f"The same {noise} {level:g} noisy test images through `{versus['model']}`: PSNR "
+                  f"{versus['denoised']['psnr']:.2f} dB, SSIM {versus['denoised']['ssim']:.3f} (this model: "
+                  f"{main_scores['psnr']:.2f} dB, {main_scores['ssim']:.3f}); its row is in the grid below.", ""]
+    if "latent" in metadata.get("metrics", {}):
+        from .latent_report import markdown
+
+        lines += markdown(metadata["metrics"]["latent"], metadata["dataset"])
     lines += ["## Figures", "",
               f"Original / noisy / denoised test images ({noise} {level:g}):", "", "![grid](grid.png)", "",
               "Learning curves (training loss uses fresh noise every epoch):", "",
-              "![learning curves](learning_curves.png)", "",
-              "The 2-D PCA map of the test set's latent codes, coloured by class. The API projects a "
-              "user's image onto this same map (`latent_map.json`).", "", "![latent map](latent_map.png)", ""]
+              "![learning curves](learning_curves.png)", ""]
     return "\n".join(lines)

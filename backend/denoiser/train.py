@@ -40,7 +40,9 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
                              "../shared/datasets, Debian's package dir, then Keras' cache/download)")
     parser.add_argument("--arch", default=defaults.arch, choices=models.ARCHITECTURES)
     parser.add_argument("--latent-dim", type=int, default=defaults.latent_dim)
-    parser.add_argument("--width", type=int, default=defaults.width, help="base channel count (unet)")
+    parser.add_argument("--width", type=int, default=defaults.width, help="base channel count (unet, vae)")
+    parser.add_argument("--beta", type=float, default=defaults.beta,
+                        help="vae: weight of the KL term (1 = the evidence bound)")
     parser.add_argument("--noise", default=",".join(f"{k}={v}" for k, v in defaults.noise_weights.items()),
                         help="training noise mix as type=weight pairs")
     parser.add_argument("--level-min", type=float, default=defaults.level_min)
@@ -62,7 +64,7 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
     args = parser.parse_args(argv)
     config = TrainConfig(
         dataset=args.dataset, data_dir=args.data_dir, arch=args.arch, latent_dim=args.latent_dim,
-        width=args.width, noise_weights=parse_noise_weights(args.noise), level_min=args.level_min,
+        width=args.width, beta=args.beta, noise_weights=parse_noise_weights(args.noise), level_min=args.level_min,
         level_max=args.level_max, augment_shift=args.augment_shift,
         augment_probability=args.augment_probability, epochs=args.epochs,
         batch_size=args.batch_size, learning_rate=args.learning_rate, patience=args.patience,
@@ -95,14 +97,15 @@ def fit(config: TrainConfig, train_x: np.ndarray, val_x: np.ndarray) -> tuple[mo
     The same config and data give the same weights, bit for bit, on the same machine and library versions.
     """
     make_deterministic(config.seed)
-    autoencoder = models.build(config.arch, config.latent_dim, config.width)
+    autoencoder = models.build(config.arch, config.latent_dim, config.width, config.beta)
     train_ds = training_dataset(train_x, config)
     val_noisy, val_clean = validation_arrays(val_x, config)
     steps = steps_per_epoch(len(train_x), config)
     schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps * config.epochs, alpha=0.02)
-    autoencoder.denoiser.compile(optimizer=keras.optimizers.Adam(schedule), loss="mse", metrics=["mae"])
+    trained = autoencoder.training_model
+    trained.compile(optimizer=keras.optimizers.Adam(schedule), loss=autoencoder.loss, metrics=["mae"])
     stop = keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True, verbose=1)
-    history = autoencoder.denoiser.fit(
+    history = trained.fit(
         train_ds, validation_data=(val_noisy, val_clean), epochs=config.epochs, steps_per_epoch=steps,
         callbacks=[EpochTimer(), stop], shuffle=False, verbose=1 if sys.stdout.isatty() else 2)
     return autoencoder, {key: [float(v) for v in values] for key, values in history.history.items()}

@@ -39,9 +39,10 @@ def test_examples_and_latent_map(client):
     assert {e["label"] for e in examples} == set(range(10))
     assert all(e["image"].startswith("data:image/png;base64,") for e in examples)
     latent_map = client.get("/models/mnist/latent-map").get_json()
-    assert len(latent_map["components"]) == 2
-    assert len(latent_map["mean"]) == len(latent_map["components"][0])
-    assert len(latent_map["points"]) > 100 and len(latent_map["points"][0]) == 3
+    assert latent_map["format"] == 2 and latent_map["decodable"] is False
+    assert len(latent_map["mean_latent"]) == len(latent_map["std_latent"]) == latent_map["latent_dim"]
+    assert len(latent_map["points"]) == len(latent_map["test_index"]) > 100 and len(latent_map["points"][0]) == 3
+    assert not {"features", "codes", "projection"} & set(latent_map)  # serving-only numbers stay on the server
 
 
 def test_unknown_model_resources(client):
@@ -56,10 +57,12 @@ def test_openapi_document(client):
     spec = client.get("/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
     for path in ("/denoise", "/encode", "/healthz", "/readyz", "/model", "/models", "/models/{name}/examples",
-                 "/models/{name}/latent-map", "/metrics", "/openapi.json", "/docs"):
+                 "/models/{name}/latent-map", "/models/{name}/latent-map/sprite.png", "/decode", "/metrics",
+                 "/openapi.json", "/docs"):
         assert path in spec["paths"], path
     codes = spec["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]["enum"]
-    assert {"blank_image", "too_many_images", "image_too_large", "model_not_found", "not_ready"} <= set(codes)
+    assert {"blank_image", "too_many_images", "image_too_large", "model_not_found", "not_ready", "cannot_decode",
+            "invalid_latent"} <= set(codes)
     assert "image/png" in spec["paths"]["/denoise"]["post"]["responses"]["200"]["content"]
 
 

@@ -14,10 +14,10 @@ DATA_DIR = str(train.data.REPO_ROOT.parent / "shared" / "datasets")
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    """One short training run per architecture family used below (unet, conv)."""
+    """One short training run per architecture family used below (unet, conv, vae)."""
     out = tmp_path_factory.mktemp("models")
     dirs = {}
-    for arch in ("unet", "conv"):
+    for arch in ("unet", "conv", "vae"):
         dirs[arch] = train.main(["--dataset", "mnist", "--data-dir", DATA_DIR, "--arch", arch, "--epochs", "1",
                                  "--limit", "300", "--width", "8", "--batch-size", "32",
                                  "--name", f"tiny-{arch}", "--output-dir", str(out)])
@@ -35,7 +35,9 @@ BARE_LOAD = textwrap.dedent("""
     for name in ("serving_default", "denoise"):
         y = model.signatures[name](images=images)["denoised"].numpy()
         out[name] = [list(y.shape), float(y.min()), float(y.max())]
-    z = model.signatures["encode"](images=images)["latent"].numpy()
+    encoded = model.signatures["encode"](images=images)
+    z = encoded["latent"].numpy()
+    out["encode_outputs"] = sorted(encoded)
     out["encode"] = list(z.shape)
     if "decode" in model.signatures:
         x = model.signatures["decode"](latent=tf.constant(z))["images"].numpy()
@@ -46,7 +48,7 @@ BARE_LOAD = textwrap.dedent("""
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("arch", ["unet", "conv"])
+@pytest.mark.parametrize("arch", ["unet", "conv", "vae"])
 def test_export_loads_with_bare_tensorflow_in_a_fresh_process(exported, arch):
     result = subprocess.run([sys.executable, "-c", BARE_LOAD, str(exported[arch])],
                             capture_output=True, text=True, timeout=180, cwd="/")
@@ -56,7 +58,8 @@ def test_export_loads_with_bare_tensorflow_in_a_fresh_process(exported, arch):
         shape, low, high = out[name]
         assert shape == [5, 28, 28, 1] and 0.0 <= low <= high <= 1.0
     assert out["encode"] == [5, out["latent_dim"]] == [5, 128]
-    if arch == "conv":
+    assert out["encode_outputs"] == (["latent", "log_variance"] if arch == "vae" else ["latent"])
+    if arch in ("conv", "vae"):
         assert out["signatures"] == ["decode", "denoise", "encode", "serving_default"]
         shape, low, high = out["decode"]
         assert shape == [5, 28, 28, 1] and 0.0 <= low <= high <= 1.0
@@ -92,16 +95,34 @@ def test_evaluate_writes_report_latent_map_and_gallery(exported):
                             "--levels", "0.5", "--baseline-limit", "12"])
     text = report.read_text()
     assert "Headline" in text and "median 3x3" in text and "PCA (128 components)" in text
-    for figure in ("grid.png", "learning_curves.png", "psnr_vs_level.png", "latent_map.png"):
+    for figure in ("grid.png", "learning_curves.png", "psnr_vs_level.png", "latent_map.png", "manifold.png",
+                   "samples.png", "reconstructions.png"):
         assert (model_dir / "report" / figure).stat().st_size > 1000
     latent_map = json.loads((model_dir / "latent_map.json").read_text())
-    assert len(latent_map["mean"]) == 128 and len(latent_map["components"]) == 2
-    assert len(latent_map["points"]) == 200 and {p[2] for p in latent_map["points"]} == set(range(10))
+    assert latent_map["format"] == 2 and len(latent_map["mean_latent"]) == 128
+    assert len(latent_map["points"]) == len(latent_map["test_index"]) == len(latent_map["codes"]) == 100
+    assert {p[2] for p in latent_map["points"]} == set(range(10))
+    assert (model_dir / "latent_map_sprite.png").read_bytes().startswith(b"\x89PNG")
+    latent = json.loads((model_dir / "metadata.json").read_text())["metrics"]["latent"]
+    assert latent["held_out"] == 100 and 0 <= latent["placement_knn_accuracy"] <= 1
+    assert 0 <= latent["decoded_class_agreement"] <= 10
     examples = json.loads((model_dir / "examples.json").read_text())["examples"]
     assert len(examples) == 20 and examples[0]["image"].startswith("data:image/png;base64,")
     card = export.read_metadata(model_dir)
     scores = card["metrics"]["test"]["gaussian:0.5"]
     assert scores["denoised"]["psnr"] > scores["noisy"]["psnr"]
+
+
+@pytest.mark.slow
+def test_vae_latent_only_evaluation_calibrates_typicality(exported):
+    model_dir = exported["vae"]
+    evaluate.main(["--model", str(model_dir), "--data-dir", DATA_DIR, "--limit", "200", "--latent-only"])
+    calibrated = json.loads((model_dir / "typicality.json").read_text())
+    assert len(calibrated["quantiles"]) == 1001 and calibrated["quantiles"] == sorted(calibrated["quantiles"])
+    assert set(calibrated["separation"]) == {"fashion-mnist test images", "rendered letters", "scribbles"}
+    assert (model_dir / "report" / "typicality.png").stat().st_size > 1000
+    assert not (model_dir / "report" / "report.md").exists()  # --latent-only skips the denoising evaluation
+    assert "typicality" in json.loads((model_dir / "metadata.json").read_text())["metrics"]["latent"]
 
 
 def test_training_flags_are_validated():

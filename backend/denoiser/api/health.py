@@ -60,9 +60,3 @@ def _companion(name: str, attribute: str, filename: str):
 def examples(name: str):
     """The model's examples.json (test images, two per class)."""
     return _companion(name, "examples", "examples.json")
-
-
-@bp.get("/models/<name>/latent-map")
-def latent_map(name: str):
-    """The model's latent_map.json (PCA of test digits' latent vectors)."""
-    return _companion(name, "latent_map", "latent_map.json")

@@ -94,9 +94,39 @@ def _data_url(image: np.ndarray) -> str:
     return preprocess.to_data_url(preprocess.encode_png(image))
 
 
-def _prefers_png() -> bool:
+def prefers_png() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "image/png"])
     return best == "image/png"
+
+
+def _typicality(model, clean: np.ndarray, watch: Stopwatch) -> list[dict | None]:
+    """Per image, how digit-like it is by the served VAE of the model's dataset (None when none is served)."""
+    judge = _registry().typicality_model(model.dataset)
+    if judge is None:
+        return [None] * len(clean)
+    with observe_model(judge.name, "typicality"):
+        described = judge.typicality_of(clean)
+    watch.lap("typicality")
+    return described
+
+
+def _neighbourhood(model, latent: np.ndarray) -> list[dict]:
+    """Per code: its map position, its nearest map digits and their vote (all None without a map)."""
+    placed = model.place(latent)
+    if placed is None:
+        return [{"projection": None, "neighbours": None, "vote": None} for _ in range(len(latent))]
+    latent_map = model.latent_map
+    class_names = latent_map.payload["class_names"]
+    answers = []
+    for i in range(len(latent)):
+        neighbours = [{"point": int(p), "index": int(latent_map.test_index[p]), "label": int(latent_map.labels[p]),
+                       "distance": round(float(d), 4)}
+                      for p, d in zip(placed.neighbour_points[i], placed.neighbour_distances[i])]
+        label = int(placed.vote_labels[i])
+        answers.append({"projection": [round(float(v), 4) for v in placed.positions[i]], "neighbours": neighbours,
+                        "vote": {"label": label, "class_name": class_names[label],
+                                 "share": round(float(placed.vote_shares[i]), 2)}})
+    return answers
 
 
 def _prepared_request():
@@ -113,13 +143,14 @@ def _prepared_request():
 def denoise():
     """Denoise one or more images; JSON with data URLs and metrics, or the PNG itself."""
     watch, options, model, clean, seen = _prepared_request()
+    typical = _typicality(model, clean, watch) if not prefers_png() else None
     noisy = noise.add_noise(clean, options.noise, options.level, options.seed)
     watch.lap("noise")
     with observe_model(model.name, "denoise"):
         denoised = model.denoise(noisy)
     watch.lap("model")
     headers = {"X-Model": f"{model.name}/{model.version}", "X-Noise-Seed": str(options.seed)}
-    if _prefers_png():
+    if prefers_png():
         png = preprocess.encode_png(denoised[0])
         watch.lap("encode")
         headers["Server-Timing"] = ", ".join(f"{k};dur={v}" for k, v in watch.result().items())
@@ -131,7 +162,7 @@ def denoise():
     else:
         metrics_of = [None] * count
     results = [{"input": _data_url(clean[i]), "noisy": _data_url(noisy[i]), "denoised": _data_url(denoised[i]),
-                "metrics": metrics_of[i], **seen[i]} for i in range(count)]
+                "metrics": metrics_of[i], "typicality": typical[i], **seen[i]} for i in range(count)]
     watch.lap("encode")
     body = {
         "model": {"name": model.name, "version": model.version},
@@ -143,14 +174,16 @@ def denoise():
 
 @bp.post("/encode")
 def encode():
-    """Latent vectors of one or more images and their 2-D projections on the model's latent map."""
+    """Latent vectors of one or more images, where they land on the model's latent map, their nearest
+    test digits and their vote, and how typical each input is."""
     watch, options, model, clean, seen = _prepared_request()
     with observe_model(model.name, "encode"):
         latent = model.encode(clean)
     watch.lap("model")
-    projection = model.project(latent)
-    results = [{"latent": [round(float(v), 6) for v in latent[i]],
-                "projection": None if projection is None else [round(float(v), 6) for v in projection[i]],
+    placed = _neighbourhood(model, latent)
+    watch.lap("place")
+    typical = _typicality(model, clean, watch)
+    results = [{"latent": [round(float(v), 6) for v in latent[i]], **placed[i], "typicality": typical[i],
                 **seen[i]} for i in range(len(latent))]
     watch.lap("encode")
     body = {"model": {"name": model.name, "version": model.version}, "latent_dim": int(latent.shape[1]),

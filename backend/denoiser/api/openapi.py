@@ -10,7 +10,7 @@ from denoiser.preprocess import PREPROCESS_MODES
 ERROR_CODES = ["bad_request", "missing_image", "invalid_image", "blank_image", "invalid_option",
                "too_many_images", "payload_too_large", "image_too_large", "unsupported_media_type",
                "model_not_found", "not_found", "method_not_allowed", "not_acceptable", "not_ready",
-               "internal_error", "http_error"]
+               "internal_error", "http_error", "cannot_decode", "invalid_latent"]
 ERROR_TEXT = {
     "400": "Bad request: malformed JSON (`bad_request`), no image (`missing_image`), "
            "bad option (`invalid_option`).",
@@ -20,6 +20,10 @@ ERROR_TEXT = {
     "415": "Body neither multipart/form-data nor application/json (`unsupported_media_type`).",
     "422": "Not a decodable PNG/JPEG/GIF/BMP/WebP image (`invalid_image`), or no digit in it (`blank_image`: "
            "blank paper, only ruled lines or only specks; the message says what was seen).",
+    "422decode": "The model has no decoder (`cannot_decode`; the message names the models that have one).",
+    "400decode": "Not a JSON object (`bad_request`), or not exactly one of latent/latents/point/points with the "
+                 "right number of finite numbers (`invalid_latent`).",
+    "413decode": "More than 64 codes or points (`too_many_images`).",
     "503": "Models not loaded yet (`not_ready`).",
 }
 NUMBER = {"type": "number"}
@@ -44,7 +48,7 @@ def _json(schema: dict, description: str) -> dict:
 
 
 def _errors(*statuses: str) -> dict:
-    return {status: _json(_ref("Error"), ERROR_TEXT[status]) for status in statuses}
+    return {status[:3]: _json(_ref("Error"), ERROR_TEXT[status]) for status in statuses}
 
 
 OPTIONS = {
@@ -85,15 +89,46 @@ SCHEMAS = {
         ["mode"], additionalProperties=True,
         description="What preprocessing did. Only `mode` for preprocess=resize and for `instances`."),
 }
+VECTOR = {"type": "array", "items": NUMBER}
+SCHEMAS |= {
+    "Typicality": _obj(
+        {"score": {"type": "number", "description": "the VAE's negative evidence bound in nats; lower = more "
+                                                    "like the training data"},
+         "percentile": {"type": "number", "minimum": 0, "maximum": 100,
+                        "description": "share of test digits (%) that score lower"},
+         "typical": {"type": "boolean", "description": "false above the 99th percentile: not like anything "
+                                                       "the model was trained on"}},
+        ["score", "percentile", "typical"], nullable=True,
+        description="How typical the (preprocessed) input is for the model's dataset; null when no VAE of that "
+                    "dataset is served."),
+    "Neighbour": _obj({"point": {"type": "integer", "description": "index into the latent map's points"},
+                       "index": {"type": "integer", "description": "test-set index"},
+                       "label": {"type": "integer"}, "distance": NUMBER}, ["point", "index", "label", "distance"]),
+    "Vote": _obj({"label": {"type": "integer"}, "class_name": TEXT,
+                  "share": {"type": "number", "description": "share of the 10 nearest map digits of that class"}},
+                 ["label", "class_name", "share"], nullable=True),
+}
 SCHEMAS |= {
     "DenoiseResult": _obj({"input": _ref("DataUrl"), "noisy": _ref("DataUrl"), "denoised": _ref("DataUrl"),
-                           "metrics": _ref("Metrics"), "crop": _ref("Crop"), "preprocess": _ref("PreprocessReport")},
-                          ["input", "noisy", "denoised", "metrics", "crop", "preprocess"]),
-    "EncodeResult": _obj({"latent": {"type": "array", "items": NUMBER},
+                           "metrics": _ref("Metrics"), "typicality": _ref("Typicality"), "crop": _ref("Crop"),
+                           "preprocess": _ref("PreprocessReport")},
+                          ["input", "noisy", "denoised", "metrics", "typicality", "crop", "preprocess"]),
+    "EncodeResult": _obj({"latent": VECTOR,
                           "projection": {"type": "array", "items": NUMBER, "minItems": 2, "maxItems": 2,
-                                         "nullable": True},
+                                         "nullable": True, "description": "where the code lands on the latent map"},
+                          "neighbours": {"type": "array", "items": _ref("Neighbour"), "nullable": True},
+                          "vote": _ref("Vote"), "typicality": _ref("Typicality"),
                           "crop": _ref("Crop"), "preprocess": _ref("PreprocessReport")},
-                         ["latent", "projection", "crop", "preprocess"]),
+                         ["latent", "projection", "neighbours", "vote", "typicality", "crop", "preprocess"]),
+    "DecodeRequest": _obj(
+        {"model": {"type": "string", "description": "a model that can decode (GET /models: has_decode)"},
+         "latent": VECTOR, "latents": {"type": "array", "items": VECTOR, "maxItems": 64},
+         "point": {"type": "array", "items": NUMBER, "minItems": 2, "maxItems": 2},
+         "points": {"type": "array", "items": {"type": "array", "items": NUMBER, "minItems": 2, "maxItems": 2},
+                    "maxItems": 64}},
+        description="Exactly one of `latent` (D numbers), `latents`, `point` ([x, y] on the model's latent map: "
+                    "the code is a distance-weighted mix of the nearest map digits' codes) or `points`."),
+    "DecodeResult": _obj({"image": _ref("DataUrl"), "latent": VECTOR}, ["image", "latent"]),
     "Options": _obj(OPTIONS),
     "MultipartRequest": _obj({"image": {"type": "array", "items": {"type": "string", "format": "binary"}},
                               **OPTIONS}, ["image"]),
@@ -114,6 +149,10 @@ SCHEMAS["EncodeResponse"] = _obj(
      "results": {"type": "array", "items": _ref("EncodeResult"), "minItems": 1},
      **SCHEMAS["EncodeResult"]["properties"], "timings_ms": _ref("Timings"), "request_id": TEXT},
     ["model", "latent_dim", "results", "latent", "projection", "crop", "preprocess", "timings_ms", "request_id"])
+SCHEMAS["DecodeResponse"] = _obj(
+    {"model": _ref("ModelRef"), "results": {"type": "array", "items": _ref("DecodeResult"), "minItems": 1},
+     **SCHEMAS["DecodeResult"]["properties"], "request_id": TEXT},
+    ["model", "results", "image", "latent", "request_id"])
 
 
 def _post(summary: str, response: dict, png: bool) -> dict:
@@ -142,6 +181,15 @@ def _get(summary: str, schema: dict, *errors: str, parameters: list | None = Non
     return operation
 
 
+def _decode() -> dict:
+    ok = _json(_ref("DecodeResponse"), "The decoded 28x28 digits, or with `Accept: image/png` the first PNG.")
+    ok["content"]["image/png"] = {"schema": {"type": "string", "format": "binary"}}
+    return {"summary": "Turn codes, or spots on the latent map, into digits (models that can decode).",
+            "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("DecodeRequest")}}},
+            "responses": {"200": ok, **_errors("400decode", "404", "413decode", "415", "422decode", "503")}}
+
+
 NAME_PARAM = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
 MODEL_PARAM = {"name": "model", "in": "query", "required": False, "schema": {"type": "string"}}
 
@@ -152,8 +200,9 @@ def build_spec() -> dict:
     paths = {
         "/denoise": {"post": _post("Denoise images (noise added server-side first).",
                                    _ref("DenoiseResponse"), png=True)},
-        "/encode": {"post": _post("Latent vectors and their 2-D latent-map projections.",
-                                  _ref("EncodeResponse"), png=False)},
+        "/encode": {"post": _post("Latent vectors, where they land on the latent map, their nearest test digits "
+                                  "and vote, and how typical each input is.", _ref("EncodeResponse"), png=False)},
+        "/decode": {"post": _decode()},
         "/healthz": {"get": _get("Liveness.", _obj({"status": {"type": "string", "enum": ["ok"]}},
                                                    ["status"]))},
         "/readyz": {"get": _get("Readiness: models loaded and warmed.",
@@ -168,8 +217,12 @@ def build_spec() -> dict:
                 ["name", "version", "versions", "metadata"])}}, ["default", "models"]))},
         "/models/{name}/examples": {"get": _get("The model's example test images.", free_object, "404", "503",
                                                 parameters=[NAME_PARAM])},
-        "/models/{name}/latent-map": {"get": _get("The model's latent map (PCA of test latents).",
-                                                  free_object, "404", "503", parameters=[NAME_PARAM])},
+        "/models/{name}/latent-map": {"get": _get(
+            "The model's 2-D latent map of test digits: points [x, y, label], test indices, the code's mean and "
+            "spread, whether it decodes, and its sprite.", free_object, "404", "503", parameters=[NAME_PARAM])},
+        "/models/{name}/latent-map/sprite.png": {"get": _get(
+            "Every map digit in one PNG grid (cell i at column i % columns, row i // columns).",
+            {"type": "string", "format": "binary"}, "404", "503", parameters=[NAME_PARAM], media="image/png")},
         "/metrics": {"get": _get("Prometheus metrics of all workers.", TEXT, media="text/plain")},
         "/openapi.json": {"get": _get("This document.", free_object)},
         "/docs": {"get": _get("This document as a readable page.", TEXT, media="text/html")},

@@ -16,7 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from denoiser import typicality
 from denoiser.api.errors import ApiError
+from denoiser.latent_map import LatentMap, Placement
 
 log = logging.getLogger("denoiser.api")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -51,11 +53,25 @@ class ServedModel:
     versions: list[int]
     path: Path
     metadata: dict
-    latent_map: dict | None
+    latent_map: LatentMap | None
     examples: dict | None
     loaded: Any = field(repr=False)
     denoise_fn: Any = field(repr=False)
     encode_fn: Any = field(repr=False)
+    decode_fn: Any = field(default=None, repr=False)
+    sprite: bytes | None = field(default=None, repr=False)
+    # typicality.json: the test split's score quantiles (the VAE only)
+    typicality: dict | None = field(default=None, repr=False)
+
+    @property
+    def can_decode(self) -> bool:
+        """True for models with a `decode` signature (bottleneck models, the VAE)."""
+        return self.decode_fn is not None
+
+    @property
+    def dataset(self) -> str | None:
+        """The dataset named in the model card."""
+        return self.metadata.get("dataset")
 
     def denoise(self, images: np.ndarray) -> np.ndarray:
         """float32 [N, 28, 28, 1] in [0, 1] -> denoised float32 [N, 28, 28, 1] in [0, 1]."""
@@ -66,39 +82,74 @@ class ServedModel:
 
     def encode(self, images: np.ndarray) -> np.ndarray:
         """float32 [N, 28, 28, 1] -> latent float32 [N, D]."""
+        return self.posterior(images)["latent"]
+
+    def posterior(self, images: np.ndarray) -> dict[str, np.ndarray]:
+        """The encode signature's outputs: `latent` [N, D] and, for the VAE, `log_variance` [N, D]."""
         import tensorflow as tf
 
-        return self.encode_fn(images=tf.constant(images, dtype=tf.float32))["latent"].numpy()
+        outputs = self.encode_fn(images=tf.constant(images, dtype=tf.float32))
+        return {key: value.numpy() for key, value in outputs.items()}
 
-    def project(self, latent: np.ndarray) -> np.ndarray | None:
-        """Latent [N, D] -> [N, 2] on the latent map, `(z - mean) @ components.T`; None without a map."""
-        if not self.latent_map:
-            return None
-        mean = np.asarray(self.latent_map["mean"], dtype=np.float32)
-        components = np.asarray(self.latent_map["components"], dtype=np.float32)
-        return (latent - mean) @ components.T
+    def decode(self, latent: np.ndarray) -> np.ndarray:
+        """latent float32 [N, D] -> images float32 [N, 28, 28, 1] in [0, 1] (models that can decode)."""
+        import tensorflow as tf
+
+        output = self.decode_fn(latent=tf.constant(latent, dtype=tf.float32))["images"]
+        return np.clip(output.numpy(), 0.0, 1.0)
+
+    def place(self, latent: np.ndarray) -> Placement | None:
+        """Where codes [N, D] land on the latent map, their nearest map digits and vote; None without a map."""
+        return None if self.latent_map is None else self.latent_map.place(latent)
+
+    def typicality_of(self, images: np.ndarray) -> list[dict]:
+        """The typicality objects of clean inputs [N, 28, 28, 1] (this model must be a calibrated VAE)."""
+        posterior = self.posterior(images)
+        decoded = self.decode(posterior["latent"])
+        scores = typicality.negative_elbo(images, decoded, posterior["latent"], posterior["log_variance"])
+        return typicality.describe(scores, self.typicality)
 
     def card(self) -> dict:
         """metadata.json plus the served name and version."""
         return {**self.metadata, "name": self.name, "version": self.version}
 
 
+def _latent_map(path: Path) -> LatentMap | None:
+    """The model's latent map, or None when it has none or one in an older format (re-run evaluate)."""
+    payload = _read_json(path / "latent_map.json")
+    if payload is None:
+        return None
+    try:
+        return LatentMap(payload)
+    except (ValueError, KeyError) as error:
+        log.warning("latent map of %s not served: %s", path, error)
+        return None
+
+
 def load_model(name: str, version: int, versions: list[int], path: Path) -> ServedModel:
-    """Load one SavedModel and its JSON files, then warm both signatures with one call."""
+    """Load one SavedModel and its companion files, then warm its signatures with one call each."""
     import tensorflow as tf
 
     started = time.perf_counter()
     loaded = tf.saved_model.load(str(path))
+    signatures = loaded.signatures
+    latent_map = _latent_map(path)
+    sprite = path / "latent_map_sprite.png"
+    has_posterior = "log_variance" in signatures["encode"].structured_outputs and "decode" in signatures
     model = ServedModel(
         name=name, version=version, versions=versions, path=path,
-        metadata=_read_json(path / "metadata.json") or {},
-        latent_map=_read_json(path / "latent_map.json"),
+        metadata=_read_json(path / "metadata.json") or {}, latent_map=latent_map,
         examples=_read_json(path / "examples.json"),
-        loaded=loaded, denoise_fn=loaded.signatures["denoise"], encode_fn=loaded.signatures["encode"],
+        loaded=loaded, denoise_fn=signatures["denoise"], encode_fn=signatures["encode"],
+        decode_fn=signatures.get("decode"),
+        sprite=sprite.read_bytes() if latent_map is not None and sprite.is_file() else None,
+        typicality=_read_json(path / "typicality.json") if has_posterior else None,
     )
     warm = np.zeros((1, 28, 28, 1), dtype=np.float32)
     model.denoise(warm)
-    model.encode(warm)
+    latent = model.encode(warm)
+    if model.can_decode:
+        model.decode(latent)
     log.info("loaded model %s version %d from %s in %.0f ms", name, version, path,
              (time.perf_counter() - started) * 1000)
     return model
@@ -129,6 +180,15 @@ class Registry:
         if default not in models:
             log.warning("default model %r not found under %s", default, model_dir)
         return cls(models, default)
+
+    def typicality_model(self, dataset: str | None) -> ServedModel | None:
+        """The served, calibrated VAE of `dataset` (its score says how digit-like an input is), if any."""
+        candidates = [m for _, m in sorted(self.models.items()) if m.typicality and m.dataset == dataset]
+        return candidates[0] if candidates else None
+
+    def decoders(self) -> list[str]:
+        """Names of the served models that can decode."""
+        return sorted(name for name, model in self.models.items() if model.can_decode)
 
     def get(self, name: str | None) -> ServedModel:
         """The model called `name` (the default when None); 503 when none is loaded, 404 when unknown."""
