@@ -90,7 +90,7 @@ export function useLatentExplorer({ models, model, provided = null, enabled = tr
   const morphToExample = useCallback(
     (index: number, example: Example) => {
       setTarget({ kind: 'example', index, className: example.class_name, image: example.image, model: latentModel })
-      const key = `${latentModel}|${index}|${example.image.length}`
+      const key = `${latentModel}|${example.image}`
       if (key in exampleCodes) return
       setExampleError(null)
       api
@@ -111,7 +111,7 @@ export function useLatentExplorer({ models, model, provided = null, enabled = tr
     to = spot.result.latent
     end = { kind: 'point', point: spot.resultPoint }
   } else if (current?.kind === 'example') {
-    to = exampleCodes[`${latentModel}|${current.index}|${current.image.length}`] ?? null
+    to = exampleCodes[`${latentModel}|${current.image}`] ?? null
     end = { kind: 'example', index: current.index, className: current.className }
   }
   const morphKey = from && to && end ? `${latentModel}|${encodedHere?.request_id}|${JSON.stringify(end)}` : null
