@@ -18,12 +18,21 @@ export function SpriteCell({ sprite, info, index, label }: SpriteCellProps) {
     const ctx = canvasRef.current?.getContext('2d')
     if (!ctx) return
     ctx.imageSmoothingEnabled = false
-    ctx.fillStyle = '#000'
-    ctx.fillRect(0, 0, cell, cell)
+    ctx.clearRect(0, 0, cell, cell)
     if (!sprite || !info || index < 0 || index >= info.count) return
     const sx = (index % info.columns) * cell
     const sy = Math.floor(index / info.columns) * cell
     ctx.drawImage(sprite, sx, sy, cell, cell, 0, 0, cell, cell)
   }, [sprite, info, index, cell])
-  return <canvas ref={canvasRef} className="latent-cell pixelated" width={cell} height={cell} role="img" aria-label={label} />
+  const empty = index < 0 || !info
+  return (
+    <canvas
+      ref={canvasRef}
+      className={`latent-cell pixelated${empty ? ' latent-cell--empty' : ''}`}
+      width={cell}
+      height={cell}
+      role="img"
+      aria-label={label}
+    />
+  )
 }
