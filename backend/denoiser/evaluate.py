@@ -180,7 +180,8 @@ def main(argv: list[str] | None = None) -> Path:
     figures.comparison_grid(rows, report_dir / "grid.png", f"{dataset.name} test digits, {noise} {level:g}")
     history_path = model_dir / "history.json"
     if history_path.exists():
-        figures.learning_curves(json.loads(history_path.read_text()), report_dir / "learning_curves.png")
+        loss_name = "BCE + β·KL per pixel" if metadata["arch"] == "vae" else "MSE"
+        figures.learning_curves(json.loads(history_path.read_text()), report_dir / "learning_curves.png", loss_name)
     class_names = metadata.get("class_names") or data.CLASS_NAMES[dataset.name]
     write_json(model_dir / "examples.json", gallery(images, labels, class_names))
 

@@ -11,8 +11,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 
-def learning_curves(history: dict, path: Path) -> None:
-    """Training and validation loss (MSE) and MAE per epoch."""
+def learning_curves(history: dict, path: Path, loss_name: str = "MSE") -> None:
+    """Training and validation loss (`loss_name`) and MAE per epoch."""
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
     for axis, key in zip(axes, ("loss", "mae")):
         if key not in history:
@@ -21,7 +21,7 @@ def learning_curves(history: dict, path: Path) -> None:
         axis.plot(epochs, history[key], label="train (fresh noise)")
         axis.plot(epochs, history.get(f"val_{key}", []), label="validation")
         axis.set_xlabel("epoch")
-        axis.set_ylabel("MSE" if key == "loss" else "MAE")
+        axis.set_ylabel(loss_name if key == "loss" else "MAE")
         axis.set_yscale("log")
         axis.grid(alpha=0.3)
         axis.legend()

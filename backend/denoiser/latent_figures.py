@@ -51,8 +51,8 @@ def typicality_histogram(groups: dict[str, np.ndarray], threshold: float, path: 
     bins = np.linspace(0, upper, 60)
     for name, scores in groups.items():
         axis.hist(np.clip(scores, 0, upper), bins=bins, alpha=0.5, density=True, label=f"{name} ({len(scores)})")
-    axis.axvline(threshold, color="black", linestyle="--", label="99th percentile of test digits")
-    axis.set_xlabel("score: negative evidence bound (nats), lower = more digit-like")
+    axis.axvline(threshold, color="black", linestyle="--", label="99th percentile of the test split")
+    axis.set_xlabel("score: reconstruction error (sum of squared pixel errors), lower = more typical")
     axis.set_ylabel("density")
     axis.set_title(title, fontsize=10)
     axis.legend(fontsize=8)

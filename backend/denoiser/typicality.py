@@ -1,10 +1,12 @@
-""""This does not look like a digit": the VAE's negative evidence bound as a typicality score.
+""""This does not look like a digit": how far an input is from what the VAE learned.
 
-score = binary cross-entropy of the input against the decoded posterior mean, summed over the 784 pixels,
-plus KL(q(z|x) || N(0, I)), in nats (lower = more like the training data). It is calibrated against the
-test split: `percentile` is the share of test digits (in %) that score lower, and an input above the
-99th percentile is reported as not typical. Used by the API (any model of a dataset with a served VAE)
-and by the evaluation, which writes the calibration to typicality.json beside the VAE.
+score = the VAE's reconstruction error: the squared difference between the input and the decoded
+posterior mean, summed over the 784 pixels (lower = more like the training data). Chosen over the
+negative evidence bound (BCE + KL, in nats) on training digits against rendered letters and scribbles:
+ROC AUC 0.75 / 0.96 against 0.74 / 0.86; both are in the model card. It is calibrated against the test
+split: `percentile` is the share of test digits (in %) that score lower, and an input above the 99th
+percentile is reported as not typical. Used by the API (any model of a dataset with a served VAE) and
+by the evaluation, which writes the calibration to typicality.json beside the VAE.
 """
 
 from __future__ import annotations
@@ -14,6 +16,12 @@ import numpy as np
 TYPICAL_BELOW_PERCENTILE = 99.0
 QUANTILES = np.linspace(0.0, 100.0, 1001)
 _EPS = 1e-6
+
+
+def reconstruction_error(images: np.ndarray, decoded: np.ndarray) -> np.ndarray:
+    """Per-image sum of squared pixel differences between images and their reconstructions [N, 28, 28, 1]."""
+    difference = np.asarray(images, np.float64) - np.asarray(decoded, np.float64)
+    return (difference ** 2).reshape(len(difference), -1).sum(1)
 
 
 def negative_elbo(images: np.ndarray, decoded: np.ndarray, mean: np.ndarray, log_variance: np.ndarray) -> np.ndarray:
@@ -28,7 +36,7 @@ def negative_elbo(images: np.ndarray, decoded: np.ndarray, mean: np.ndarray, log
 
 def calibration(test_scores: np.ndarray) -> dict:
     """typicality.json: the test split's score quantiles (0, 0.1, ..., 100 %)."""
-    return {"score": "negative evidence bound (nats): BCE(input, decoded mean) summed over pixels + KL",
+    return {"score": "reconstruction error: sum over the 784 pixels of (input - decoded posterior mean)^2",
             "typical_below_percentile": TYPICAL_BELOW_PERCENTILE, "test_images": len(test_scores),
             "quantiles": np.percentile(test_scores, QUANTILES).round(3).tolist()}
 

@@ -92,8 +92,8 @@ SCHEMAS = {
 VECTOR = {"type": "array", "items": NUMBER}
 SCHEMAS |= {
     "Typicality": _obj(
-        {"score": {"type": "number", "description": "the VAE's negative evidence bound in nats; lower = more "
-                                                    "like the training data"},
+        {"score": {"type": "number", "description": "the VAE's reconstruction error (sum of squared pixel "
+                                                    "errors); lower = more like the training data"},
          "percentile": {"type": "number", "minimum": 0, "maximum": 100,
                         "description": "share of test digits (%) that score lower"},
          "typical": {"type": "boolean", "description": "false above the 99th percentile: not like anything "

@@ -104,9 +104,7 @@ class ServedModel:
 
     def typicality_of(self, images: np.ndarray) -> list[dict]:
         """The typicality objects of clean inputs [N, 28, 28, 1] (this model must be a calibrated VAE)."""
-        posterior = self.posterior(images)
-        decoded = self.decode(posterior["latent"])
-        scores = typicality.negative_elbo(images, decoded, posterior["latent"], posterior["log_variance"])
+        scores = typicality.reconstruction_error(images, self.decode(self.encode(images)))
         return typicality.describe(scores, self.typicality)
 
     def card(self) -> dict:

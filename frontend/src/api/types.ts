@@ -106,7 +106,7 @@ export interface Vote {
 
 /** How digit-like an image is to the dataset's VAE. */
 export interface Typicality {
-  /** negative evidence bound in nats (lower = more typical) */
+  /** the VAE's reconstruction error, sum of squared pixel errors (lower = more typical) */
   score: number
   /** share of test images (in %) that score lower */
   percentile: number

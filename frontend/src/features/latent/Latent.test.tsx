@@ -184,7 +184,7 @@ describe('TypicalityNote', () => {
   it('is a polite notice when atypical and a quiet line when typical', () => {
     const { rerender } = render(<TypicalityNote typicality={{ score: 312, percentile: 99.6, typical: false }} dataset="mnist" subject="digit" />)
     expect(screen.getByRole('status')).toHaveTextContent(
-      'This does not look like a digit the model has seen: it is less typical than 99.6% of test digits (score 312 nats). The denoised image may be a guess.',
+      'This does not look like a digit the model has seen: it is less typical than 99.6% of test digits (reconstruction error 312). The denoised image may be a guess.',
     )
     rerender(<TypicalityNote typicality={{ score: 90, percentile: 42, typical: true }} dataset="mnist" subject="digit" />)
     expect(screen.getByTestId('typicality')).toHaveTextContent('Typical for MNIST: more typical than 58% of test digits.')

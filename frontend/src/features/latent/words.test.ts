@@ -35,10 +35,10 @@ describe('vote wording', () => {
 describe('typicality wording', () => {
   it('is a polite warning when the image is unlike the test set', () => {
     expect(typicalitySentence({ score: 312.4, percentile: 99.6, typical: false }, 'mnist', 'digit')).toBe(
-      'This does not look like a digit the model has seen: it is less typical than 99.6% of test digits (score 312 nats). The denoised image may be a guess.',
+      'This does not look like a digit the model has seen: it is less typical than 99.6% of test digits (reconstruction error 312.4). The denoised image may be a guess.',
     )
     expect(typicalitySentence({ score: 336, percentile: 99.97, typical: false }, 'mnist', 'digit')).toBe(
-      'This does not look like a digit the model has seen: it is less typical than any of the test digits (score 336 nats). The denoised image may be a guess.',
+      'This does not look like a digit the model has seen: it is less typical than any of the test digits (reconstruction error 336). The denoised image may be a guess.',
     )
   })
   it('is a quiet line when typical', () => {

@@ -52,7 +52,7 @@ export function typicalitySentence(typicality: Typicality, dataset: unknown, sub
     const than = typicality.percentile >= 99.95 ? `any of the ${nouns}` : `${percent(typicality.percentile)}% of ${nouns}`
     return (
       `This does not look like a ${subject} the model has seen: it is less typical than ${than} ` +
-      `(score ${Math.round(typicality.score)} nats). The denoised image may be a guess.`
+      `(reconstruction error ${Math.round(typicality.score * 10) / 10}). The denoised image may be a guess.`
     )
   }
   return `Typical for ${datasetName(dataset)}: more typical than ${percent(100 - typicality.percentile)}% of ${nouns}.`
