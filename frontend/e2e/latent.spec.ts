@@ -170,7 +170,7 @@ test('an image unlike any digit gets a polite notice beside the results', async 
   const note = page.getByTestId('typicality')
   await expect(note).toHaveAttribute('data-typical', 'false')
   await expect(note).toHaveText(
-    /^This does not look like a digit the model has seen: it is less typical than (\d+(\.\d)?% of|any of the) test digits \(score \d+ nats\)\. The denoised image may be a guess\.$/,
+    /^This does not look like a digit the model has seen: it is less typical than (\d+(\.\d)?% of|any of the) test digits \(reconstruction error \d+(\.\d)?\)\. The denoised image may be a guess\.$/,
   )
   await shoot(page.locator('.results-stack'), 'latent-atypical')
 })
