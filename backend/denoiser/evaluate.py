@@ -1,4 +1,4 @@
-"""Evaluation CLI: python -m denoiser.evaluate --model models/mnist/1 --noise gaussian:0.5.
+"""Evaluation CLI: python -m denoiser.evaluate --model models/mnist/5 --noise gaussian:0.5.
 
 Scores the exported SavedModel (bare TensorFlow, as users load it) on the test split at
 several noise levels, next to classical baselines on the same noisy images, and writes
@@ -36,7 +36,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line flags."""
     parser = argparse.ArgumentParser(prog="python -m denoiser.evaluate", description=__doc__,
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--model", required=True, help="model version directory, e.g. models/mnist/1")
+    parser.add_argument("--model", required=True, help="model version directory, e.g. models/mnist/5")
     parser.add_argument("--dataset", default=None, help="default: the dataset in the model card")
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--noise", action="append", default=None,
