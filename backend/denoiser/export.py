@@ -28,15 +28,15 @@ def export_model(autoencoder: Autoencoder, directory: str | Path, metadata: dict
         raise FileExistsError(f"{directory} already holds a SavedModel; pick a new version")
     denoiser, encoder, decoder = autoencoder.denoiser, autoencoder.encoder, autoencoder.decoder
 
+    # No archive.track(): it would store every weight twice (keras-team/keras#23553: the tracked Keras
+    # variables and the tf.Variables the endpoints capture are different objects), doubling the files and
+    # the memory of every process that loads them. The endpoints' captured variables are all it needs.
     archive = keras.export.ExportArchive()
-    archive.track(denoiser)
 
     def denoise(images):
         return {"denoised": tf.clip_by_value(denoiser(images, training=False), 0.0, 1.0)}
 
     posterior = autoencoder.posterior
-    if posterior is not None:
-        archive.track(posterior)
 
     def encode(images):
         if posterior is None:
@@ -49,7 +49,6 @@ def export_model(autoencoder: Autoencoder, directory: str | Path, metadata: dict
     archive.add_endpoint("denoise", denoise, input_signature=[IMAGES_SPEC])
     archive.add_endpoint("encode", encode, input_signature=[IMAGES_SPEC])
     if decoder is not None:
-        archive.track(decoder)
         latent_spec = tf.TensorSpec([None, decoder.input.shape[-1]], tf.float32, name="latent")
 
         def decode(latent):
