@@ -27,7 +27,6 @@ export default function App() {
   const latent = useLatentExplorer({
     models,
     model,
-    provided: { name: model, map: assets.latentMap, error: assets.latentMapError },
     enabled: models !== null,
   })
   const denoise = useDenoise<VersionedInput>({

@@ -46,11 +46,11 @@ beforeEach(() => {
 
 describe('useLatentExplorer', () => {
   it('uses a decoding model of the same dataset, fetches its map and encodes with it', async () => {
-    const provided = { name: 'mnist', map: map('mnist'), error: null }
-    const { result } = renderHook(() => useLatentExplorer({ models, model: 'mnist', provided }))
+    const { result } = renderHook(() => useLatentExplorer({ models, model: 'mnist' }))
     expect(result.current.latentModel).toBe('mnist-vae')
     await waitFor(() => expect(result.current.map?.decodable).toBe(true))
     expect(mockApi.latentMap).toHaveBeenCalledWith('mnist-vae', expect.any(AbortSignal))
+    expect(mockApi.latentMap).toHaveBeenCalledTimes(1) // only the latent model's map, not the denoiser's
     expect(result.current.canDecode).toBe(true)
     const image = new Blob(['png'])
     act(() => result.current.encode(image, 'mnist'))
@@ -60,16 +60,17 @@ describe('useLatentExplorer', () => {
     expect(result.current.encodedStale).toBe(false)
   })
 
-  it('uses the map the app already has when the latent model is the denoiser', async () => {
-    const provided = { name: 'fashion-mnist', map: map('fashion-mnist'), error: null }
-    const { result } = renderHook(() => useLatentExplorer({ models, model: 'fashion-mnist', provided }))
-    expect(result.current.map).toBe(provided.map)
+  it('uses the denoiser itself when no model of its dataset decodes, and fetches its map once', async () => {
+    const { result, rerender } = renderHook(() => useLatentExplorer({ models, model: 'fashion-mnist' }))
+    await waitFor(() => expect(result.current.map).not.toBeNull())
+    rerender()
+    expect(mockApi.latentMap).toHaveBeenCalledTimes(1)
+    expect(mockApi.latentMap).toHaveBeenCalledWith('fashion-mnist', expect.any(AbortSignal))
     expect(result.current.canDecode).toBe(false)
     expect(result.current.choice.note).toMatch(/cannot draw from a code/)
     // decoding is off: a click does not call the API
     act(() => result.current.decodePoint([1, 1]))
     expect(mockApi.decode).not.toHaveBeenCalled()
-    expect(mockApi.latentMap).not.toHaveBeenCalled()
   })
 
   it('reports a missing map (404) in words', async () => {

@@ -4,7 +4,7 @@ import { dataUrlToBlob } from '../../lib/image'
 import type { UiError } from '../../components/ErrorAlert'
 import type { Point } from './math'
 import { toUiError, useDecode } from './useDecode'
-import { useLatentMap, type ProvidedMap } from './useLatentMap'
+import { useLatentMap } from './useLatentMap'
 import { useMorph, type MorphEnd } from './useMorph'
 import { pickLatentModel } from './words'
 
@@ -16,8 +16,6 @@ interface ExplorerOptions {
   models: ModelInfo[] | null
   /** the denoiser the user chose */
   model: string
-  /** the denoiser's map, already loaded by the app */
-  provided?: ProvidedMap | null
   enabled?: boolean
 }
 
@@ -26,10 +24,10 @@ interface ExplorerOptions {
  * dataset), that model's map, POST /encode of the current image, a clicked spot's POST /decode, and a
  * morph from the image's code to the spot's or an example's.
  */
-export function useLatentExplorer({ models, model, provided = null, enabled = true }: ExplorerOptions) {
+export function useLatentExplorer({ models, model, enabled = true }: ExplorerOptions) {
   const choice = useMemo(() => pickLatentModel(models, model), [models, model])
   const latentModel = choice.name
-  const { map, error: mapError, loading: mapLoading } = useLatentMap(latentModel, provided, enabled)
+  const { map, error: mapError, loading: mapLoading } = useLatentMap(latentModel, enabled)
   const canDecode = choice.canDecode && map?.decodable !== false
 
   // --- POST /encode of the current image, with the latent model ---------------------------------
