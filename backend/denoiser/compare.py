@@ -1,4 +1,4 @@
-"""Architecture comparison: python -m denoiser.compare --archs dense,conv,conv-bn,sparse --epochs 15.
+"""Architecture comparison: python -m denoiser.compare --archs dense,conv,conv-pool --epochs 15.
 
 Trains each architecture with the same data, noise mix, epochs and seed (through the training
 CLI), then scores each export with bare TensorFlow on the test split at the given gaussian
@@ -23,7 +23,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line flags."""
     parser = argparse.ArgumentParser(prog="python -m denoiser.compare", description=__doc__,
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--archs", default="dense,sparse,conv,conv-bn", help="comma-separated architectures")
+    parser.add_argument("--archs", default="dense,sparse,conv,conv-bn,conv-deep,conv-pool",
+                        help="comma-separated architectures")
     parser.add_argument("--models", default="", help="comma-separated exported model dirs to score as well")
     parser.add_argument("--dataset", default="mnist", choices=data.DATASET_NAMES)
     parser.add_argument("--data-dir", default=None)

@@ -14,7 +14,7 @@ import keras
 from keras import layers
 
 INPUT_SHAPE = (28, 28, 1)
-ARCHITECTURES = ("unet", "dense", "conv", "conv-bn", "sparse", "vae")
+ARCHITECTURES = ("unet", "dense", "conv", "conv-bn", "conv-deep", "conv-pool", "sparse", "vae")
 DEFAULT_ARCH = "unet"
 
 
@@ -108,6 +108,55 @@ def build_conv_bn(latent_dim: int = 128) -> Autoencoder:
     return _bottleneck(images, latent, decode, "conv_bn")
 
 
+def build_conv_deep(latent_dim: int = 128) -> Autoencoder:
+    """The DL-project report's deeper variant: strided Conv2D 32/64/128 with LeakyReLU -> Dense D -> Dense
+    7x7x128 -> Conv2DTranspose 64/32 with LeakyReLU -> 1 channel. The report's last transpose had stride 2,
+    which makes 56x56 images; here it has stride 1 so the output is 28x28."""
+    images = keras.Input(shape=INPUT_SHAPE, name="images")
+    x = images
+    for filters in (32, 64, 128):
+        x = layers.LeakyReLU()(layers.Conv2D(filters, 3, strides=2, padding="same")(x))
+    latent = layers.Dense(latent_dim, name="latent")(layers.Flatten()(x))
+
+    def decode(z):
+        y = layers.Reshape((7, 7, 128))(layers.Dense(7 * 7 * 128)(z))
+        for filters in (64, 32):
+            y = layers.LeakyReLU()(layers.Conv2DTranspose(filters, 3, strides=2, padding="same")(y))
+        return layers.Conv2DTranspose(1, 3, padding="same")(y)
+
+    return _bottleneck(images, latent, decode, "conv_deep")
+
+
+def build_conv_pool(latent_dim: int = 128) -> Autoencoder:
+    """EE5179's pooling/unpooling network: Conv2D 8-16-16 each followed by 2x2 max pooling (28 -> 4), a
+    4x4xC code (C = latent_dim / 16, so 256 gives the report's 16 channels and 128 the Keras blog's 8),
+    then Conv2D + UpSampling2D back to 28x28 (the report's layer table is cut off after the second
+    upsampling; the rest follows the Keras convolutional-autoencoder pattern it matches: a valid 3x3
+    convolution takes 16x16 to 14x14 before the last upsampling)."""
+    if latent_dim % 16:
+        raise ValueError(f"conv-pool's code is a 4x4 map: latent_dim must be a multiple of 16, got {latent_dim}")
+    channels = latent_dim // 16
+    images = keras.Input(shape=INPUT_SHAPE, name="images")
+    x = images
+    for filters in (8, 16, 16):
+        x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+        x = layers.MaxPooling2D(2, padding="same")(x)
+    x = layers.Conv2D(channels, 3, padding="same", activation="relu")(x)
+    latent = layers.Flatten(name="latent")(x)
+
+    def decode(z):
+        y = layers.Reshape((4, 4, channels))(z)
+        y = layers.Conv2D(16, 3, padding="same", activation="relu")(y)
+        y = layers.UpSampling2D(2)(y)  # 8x8
+        y = layers.Conv2D(16, 3, padding="same", activation="relu")(y)
+        y = layers.UpSampling2D(2)(y)  # 16x16
+        y = layers.Conv2D(16, 3, activation="relu")(y)  # valid: 14x14
+        y = layers.UpSampling2D(2)(y)  # 28x28
+        return layers.Conv2D(1, 3, padding="same")(y)
+
+    return _bottleneck(images, latent, decode, "conv_pool")
+
+
 def _conv_block(x, filters: int, name: str):
     x = layers.Conv2D(filters, 3, padding="same", activation="gelu", name=f"{name}_a")(x)
     return layers.Conv2D(filters, 3, padding="same", activation="gelu", name=f"{name}_b")(x)
@@ -150,7 +199,8 @@ def build(arch: str, latent_dim: int = 128, width: int = 32, beta: float = 1.0) 
         from .vae import build_vae
 
         return build_vae(latent_dim, width, beta)
-    builders = {"dense": build_dense, "conv": build_conv, "conv-bn": build_conv_bn, "sparse": build_sparse}
+    builders = {"dense": build_dense, "conv": build_conv, "conv-bn": build_conv_bn, "conv-deep": build_conv_deep,
+                "conv-pool": build_conv_pool, "sparse": build_sparse}
     if arch not in builders:
         raise ValueError(f"unknown architecture {arch!r}; choose one of {', '.join(ARCHITECTURES)}")
     return builders[arch](latent_dim)
