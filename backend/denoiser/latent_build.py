@@ -10,7 +10,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from .latent_map import FORMAT, MAP_POINTS, METHOD, NEIGHBOURS, LatentMap, knn_accuracy
+from .latent_map import FORMAT, MAP_POINTS, METHOD, NEIGHBOURS, LatentMap
 from .preprocess import to_uint8
 
 SPRITE_CELL = 28
@@ -47,6 +47,18 @@ def sprite_png(images: np.ndarray) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     Image.fromarray(grid, mode="L").save(buffer, format="PNG", optimize=True)
     return buffer.getvalue(), columns
+
+
+def knn_accuracy(reference: np.ndarray, reference_labels: np.ndarray, queries: np.ndarray,
+                 query_labels: np.ndarray, k: int = NEIGHBOURS, leave_one_out: bool = False) -> float:
+    """Share of queries whose k nearest references (Euclidean) mostly carry the query's label."""
+    from sklearn.neighbors import NearestNeighbors
+
+    search = NearestNeighbors(n_neighbors=k + int(leave_one_out)).fit(reference)
+    nearest = search.kneighbors(queries, return_distance=False)[:, int(leave_one_out):]
+    classes = int(max(reference_labels.max(), query_labels.max())) + 1
+    votes = np.stack([np.bincount(row, minlength=classes) for row in reference_labels[nearest]])
+    return float((votes.argmax(1) == query_labels).mean())
 
 
 def build(latents: np.ndarray, labels: np.ndarray, images: np.ndarray, class_names: list[str],

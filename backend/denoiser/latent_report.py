@@ -16,19 +16,10 @@ from . import data, latent_build, latent_figures, outliers, typicality
 from .export import write_json
 from .latent_map import LatentMap
 from .noise import add_noise
-from .scoring import in_batches
+from .scoring import in_batches, signature_outputs
 
 SPRITE_FILE = "latent_map_sprite.png"
 TYPICALITY_FILE = "typicality.json"
-
-
-def _signature(loaded, name: str):
-    import tensorflow as tf
-
-    signature = loaded.signatures[name]
-    argument = "latent" if name == "decode" else "images"
-    return lambda tensor: {key: value.numpy()
-                           for key, value in signature(**{argument: tf.constant(tensor, tf.float32)}).items()}
 
 
 def pixel_classifier(dataset: data.Dataset):
@@ -42,8 +33,8 @@ def pixel_classifier(dataset: data.Dataset):
 def decoding_checks(loaded, served: LatentMap, dataset: data.Dataset, clean: np.ndarray, report_dir: Path,
                     class_names: list[str], seed: int) -> dict:
     """Class-median decoding agreement, the decoded manifold, prior samples and reconstructions."""
-    decode = _signature(loaded, "decode")
-    encode = _signature(loaded, "encode")
+    decode = signature_outputs(loaded, "decode")
+    encode = signature_outputs(loaded, "encode")
     medians = np.stack([np.median(served.positions[served.labels == c], axis=0) for c in range(len(class_names))])
     decoded_medians = decode(served.codes_at(medians))["images"]
     judged = pixel_classifier(dataset).predict(decoded_medians.reshape(len(medians), -1))
@@ -78,7 +69,7 @@ def typicality_report(loaded, clean: np.ndarray, dataset: data.Dataset, model_di
     (for the served score, the reconstruction error, and for the negative evidence bound)."""
     from sklearn.metrics import roc_auc_score
 
-    encode, decode = _signature(loaded, "encode"), _signature(loaded, "decode")
+    encode, decode = signature_outputs(loaded, "encode"), signature_outputs(loaded, "decode")
 
     def scores(images: np.ndarray) -> np.ndarray:
         def batch(chunk):
@@ -118,7 +109,7 @@ def evaluate_latent(loaded, metadata: dict, dataset: data.Dataset, clean: np.nda
                     model_dir: Path, report_dir: Path, data_dir: str | None, seed: int = 0) -> dict:
     """Write the latent map, its sprite and figures (and the VAE's calibration); returns the metrics."""
     class_names = metadata.get("class_names") or data.CLASS_NAMES[dataset.name]
-    encode = _signature(loaded, "encode")
+    encode = signature_outputs(loaded, "encode")
     latents = in_batches(lambda chunk: encode(chunk)["latent"], clean)
     decodable = "decode" in loaded.signatures
     payload, sprite, results = latent_build.build(latents, labels, clean, class_names, decodable, seed)

@@ -17,6 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import export, models
+from .scoring import signature_outputs
 
 SAVED = ("saved_model.pb", "fingerprint.pb", "variables", "assets")
 
@@ -50,12 +51,11 @@ def load_weights(autoencoder: models.Autoencoder, directory: Path) -> None:
 
 def _answers(directory: Path, images: np.ndarray, latent_dim: int) -> dict:
     loaded = tf.saved_model.load(str(directory))
+    latent = np.random.default_rng(1).standard_normal((4, latent_dim)).astype(np.float32)
     answers = {}
-    for name, signature in loaded.signatures.items():
-        argument = tf.constant(np.random.default_rng(1).standard_normal((4, latent_dim)), tf.float32) \
-            if name == "decode" else tf.constant(images)
-        outputs = signature(**{"latent" if name == "decode" else "images": argument})
-        answers.update({f"{name}/{key}": value.numpy() for key, value in outputs.items()})
+    for name in loaded.signatures:
+        outputs = signature_outputs(loaded, name)(latent if name == "decode" else images)
+        answers.update({f"{name}/{key}": value for key, value in outputs.items()})
     return answers
 
 

@@ -36,3 +36,14 @@ def signature_function(loaded, name: str = "denoise", output: str = "denoised") 
 
     signature = loaded.signatures[name]
     return lambda images: signature(images=tf.constant(images, tf.float32))[output].numpy()
+
+
+def signature_outputs(loaded, name: str):
+    """Wrap a loaded SavedModel signature as numpy -> {output name: numpy} (`decode` takes `latent`,
+    the others `images`)."""
+    import tensorflow as tf
+
+    signature = loaded.signatures[name]
+    argument = "latent" if name == "decode" else "images"
+    return lambda tensor: {key: value.numpy()
+                           for key, value in signature(**{argument: tf.constant(tensor, tf.float32)}).items()}

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from denoiser import data
-from denoiser.latent_map import knn_accuracy
+from denoiser.latent_build import knn_accuracy
 
 DATA_DIR = data.REPO_ROOT.parent / "shared" / "datasets"
 
