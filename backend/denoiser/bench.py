@@ -314,8 +314,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--preprocess", action="store_true",
                         help="only time decode + preprocessing of a synthetic 12 MP phone-photo JPEG")
+    parser.add_argument("--compare", action="store_true",
+                        help="only time POST /compare on the gallery digits and rank its methods")
+    parser.add_argument("--methods", default=None, help="with --compare: the methods option (e.g. all)")
     args = parser.parse_args(argv)
-    if args.preprocess:
+    if args.compare:
+        from denoiser.bench_compare import compare_report, compare_timing
+
+        results = compare_timing(args.model_dir, methods=args.methods)
+        print(compare_report(results))
+    elif args.preprocess:
         results = preprocess_timing()
         print(preprocess_report(results))
     else:

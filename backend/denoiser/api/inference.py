@@ -81,7 +81,7 @@ def _plain(report: dict) -> dict:
     return {key: plain(value) for key, value in report.items()}
 
 
-def _scores(reference: np.ndarray, estimate: np.ndarray) -> list[dict[str, float]]:
+def image_scores(reference: np.ndarray, estimate: np.ndarray) -> list[dict[str, float]]:
     """PSNR, SSIM and MSE of every estimate [N, 28, 28, 1] against its reference, in one vectorised pass."""
     mse = metrics.mse_per_image(reference, estimate)
     psnr = metrics.psnr_per_image(reference, estimate)
@@ -90,7 +90,8 @@ def _scores(reference: np.ndarray, estimate: np.ndarray) -> list[dict[str, float
             for p, s, m in zip(psnr, ssim, mse)]
 
 
-def _data_url(image: np.ndarray) -> str:
+def data_url(image: np.ndarray) -> str:
+    """A float [28, 28, 1] image as a PNG data URL."""
     return preprocess.to_data_url(preprocess.encode_png(image))
 
 
@@ -157,11 +158,11 @@ def denoise():
         return Response(png, mimetype="image/png", headers=headers)
     count = len(clean)
     if options.noise != "none":  # both comparisons in one vectorised pass
-        scores = _scores(np.concatenate([clean, clean]), np.concatenate([noisy, denoised]))
+        scores = image_scores(np.concatenate([clean, clean]), np.concatenate([noisy, denoised]))
         metrics_of = [{"noisy": scores[i], "denoised": scores[count + i]} for i in range(count)]
     else:
         metrics_of = [None] * count
-    results = [{"input": _data_url(clean[i]), "noisy": _data_url(noisy[i]), "denoised": _data_url(denoised[i]),
+    results = [{"input": data_url(clean[i]), "noisy": data_url(noisy[i]), "denoised": data_url(denoised[i]),
                 "metrics": metrics_of[i], "typicality": typical[i], **seen[i]} for i in range(count)]
     watch.lap("encode")
     body = {

@@ -15,7 +15,7 @@ from denoiser.api.errors import ApiError
 from denoiser.noise import NOISE_TYPES
 from denoiser.preprocess import IMAGE_SIZE, PREPROCESS_MODES
 
-OPTION_NAMES = ("noise", "level", "seed", "preprocess", "model")
+OPTION_NAMES = ("noise", "level", "seed", "preprocess", "model", "methods")  # methods: /compare only
 MAX_SEED = 2**32 - 1
 
 

@@ -24,6 +24,8 @@ ERROR_TEXT = {
     "400decode": "Not a JSON object (`bad_request`), or not exactly one of latent/latents/point/points with the "
                  "right number of finite numbers (`invalid_latent`).",
     "413decode": "More than 64 codes or points (`too_many_images`).",
+    "413compare": "Body over the upload limit (`payload_too_large`), image over the pixel limit (`image_too_large`) "
+                  "or more than one image (`too_many_images`).",
     "503": "Models not loaded yet (`not_ready`).",
 }
 NUMBER = {"type": "number"}
@@ -137,6 +139,37 @@ SCHEMAS |= {
     "Metadata": {"type": "object", "additionalProperties": True,
                  "properties": {"name": TEXT, "version": {"type": "integer"}}},
 }
+METHODS_OPTION = {"description": "comma-separated (or, in JSON, a list of) method ids: served model names of the "
+                                  "dataset, median, gaussian-blur, total-variation, non-local-means, wavelet, "
+                                  "bm3d (slow, opt-in), pca; or the groups all (adds bm3d), models, baselines. "
+                                  "Default: every model of the dataset and every fast baseline.",
+                  "oneOf": [TEXT, {"type": "array", "items": TEXT}]}
+SCHEMAS |= {
+    "CompareMultipart": _obj({"image": {"type": "string", "format": "binary"}, **OPTIONS,
+                              "methods": {"type": "string", "description": METHODS_OPTION["description"]}},
+                             ["image"]),
+    "CompareJson": _obj({"image": IMAGE_STRING, **OPTIONS, "methods": METHODS_OPTION}, ["image"]),
+    "CompareResult": _obj(
+        {"id": {"type": "string", "description": "the method's id, as `methods` takes it"},
+         "method": {"type": "string", "description": "display name, e.g. `unet (mnist/5)` or `median (3x3)`"},
+         "kind": {"type": "string", "enum": ["model", "baseline"]},
+         "model": {**_ref("ModelRef"), "nullable": True}, "arch": {"type": "string", "nullable": True},
+         "params": {"type": "object", "additionalProperties": True, "nullable": True,
+                    "description": "a baseline's parameters, tuned on the validation split for the nearest level"},
+         "denoised": _ref("DataUrl"), "metrics": _ref("Scores"),
+         "ms": {"type": "number", "description": "time this method took, in milliseconds"},
+         "default": {"type": "boolean", "description": "true for the requested (or default) model"}},
+        ["id", "method", "kind", "model", "arch", "params", "denoised", "metrics", "ms", "default"]),
+}
+SCHEMAS["CompareResponse"] = _obj(
+    {"model": _ref("ModelRef"), "dataset": TEXT, "input": _ref("DataUrl"), "noisy": _ref("DataUrl"),
+     "noise": _obj({"type": TEXT, "level": NUMBER, "seed": {"type": "integer"},
+                    "metrics": {**_ref("Scores"), "nullable": True}}, ["type", "level", "seed", "metrics"]),
+     "crop": _ref("Crop"), "preprocess": _ref("PreprocessReport"),
+     "results": {"type": "array", "items": _ref("CompareResult"), "minItems": 1,
+                 "description": "best PSNR first when noise was added"},
+     "timings_ms": _ref("Timings"), "request_id": TEXT},
+    ["model", "dataset", "input", "noisy", "noise", "crop", "preprocess", "results", "timings_ms", "request_id"])
 SCHEMAS["DenoiseResponse"] = _obj(
     {"model": _ref("ModelRef"),
      "noise": _obj({"type": TEXT, "level": NUMBER, "seed": {"type": "integer"}}, ["type", "level", "seed"]),
@@ -190,6 +223,16 @@ def _decode() -> dict:
             "responses": {"200": ok, **_errors("400decode", "404", "413decode", "415", "422decode", "503")}}
 
 
+def _compare() -> dict:
+    body = {"required": True, "content": {"multipart/form-data": {"schema": _ref("CompareMultipart")},
+                                          "application/json": {"schema": _ref("CompareJson")}}}
+    return {"summary": "One image through every served model of its dataset and the classical baselines (tuned "
+                       "on the validation split), all on the same noisy draw; best first.",
+            "parameters": [{"$ref": "#/components/parameters/RequestId"}], "requestBody": body,
+            "responses": {"200": _json(_ref("CompareResponse"), "Every method's output and scores."),
+                          **_errors("400", "404", "413compare", "415", "422", "503")}}
+
+
 NAME_PARAM = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
 MODEL_PARAM = {"name": "model", "in": "query", "required": False, "schema": {"type": "string"}}
 
@@ -203,6 +246,7 @@ def build_spec() -> dict:
         "/encode": {"post": _post("Latent vectors, where they land on the latent map, their nearest test digits "
                                   "and vote, and how typical each input is.", _ref("EncodeResponse"), png=False)},
         "/decode": {"post": _decode()},
+        "/compare": {"post": _compare()},
         "/healthz": {"get": _get("Liveness.", _obj({"status": {"type": "string", "enum": ["ok"]}},
                                                    ["status"]))},
         "/readyz": {"get": _get("Readiness: models loaded and warmed.",

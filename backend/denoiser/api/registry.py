@@ -18,6 +18,7 @@ import numpy as np
 
 from denoiser import typicality
 from denoiser.api.errors import ApiError
+from denoiser.baseline_tuning import TunedBaselines
 from denoiser.latent_map import LatentMap, Placement
 
 log = logging.getLogger("denoiser.api")
@@ -62,6 +63,8 @@ class ServedModel:
     sprite: bytes | None = field(default=None, repr=False)
     # typicality.json: the test split's score quantiles (the VAE only)
     typicality: dict | None = field(default=None, repr=False)
+    # baselines.json + baselines_pca.npz: classical methods tuned on validation (what /compare runs)
+    baselines: TunedBaselines | None = field(default=None, repr=False)
 
     @property
     def can_decode(self) -> bool:
@@ -142,6 +145,7 @@ def load_model(name: str, version: int, versions: list[int], path: Path) -> Serv
         decode_fn=signatures.get("decode"),
         sprite=sprite.read_bytes() if latent_map is not None and sprite.is_file() else None,
         typicality=_read_json(path / "typicality.json") if has_posterior else None,
+        baselines=TunedBaselines.load(path),
     )
     warm = np.zeros((1, 28, 28, 1), dtype=np.float32)
     model.denoise(warm)
@@ -183,6 +187,16 @@ class Registry:
         """The served, calibrated VAE of `dataset` (its score says how digit-like an input is), if any."""
         candidates = [m for _, m in sorted(self.models.items()) if m.typicality and m.dataset == dataset]
         return candidates[0] if candidates else None
+
+    def of_dataset(self, dataset: str | None) -> list[ServedModel]:
+        """The served models trained on `dataset`, by name."""
+        return [model for _, model in sorted(self.models.items()) if model.dataset == dataset]
+
+    def tuned_baselines(self, model: ServedModel) -> TunedBaselines | None:
+        """The tuned baselines saved with `model`, else with another served model of its dataset."""
+        if model.baselines is not None:
+            return model.baselines
+        return next((m.baselines for m in self.of_dataset(model.dataset) if m.baselines is not None), None)
 
     def decoders(self) -> list[str]:
         """Names of the served models that can decode."""
