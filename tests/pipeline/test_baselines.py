@@ -13,6 +13,7 @@ from denoiser import baseline_tuning, data, metrics
 from denoiser.baselines import METHODS, PCABaseline
 from denoiser.noise import add_noise
 from denoiser.preprocess import to_model_input
+from denoiser.tuned_baselines import TunedBaselines
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT.parent / "shared" / "datasets"
@@ -66,7 +67,7 @@ def test_tuned_baselines_are_saved_with_the_model_and_load_back(tmp_path):
     saved = json.loads((model_dir / "baselines.json").read_text())
     assert saved["validation_images"] == 16 and set(saved["methods"]) == {"median", "gaussian blur"}
     assert "denoiser.baseline_tuning" in saved["command"]
-    tuned = baseline_tuning.TunedBaselines.load(model_dir)
+    tuned = TunedBaselines.load(model_dir)
     assert tuned.pca.components == 16  # the VAE's code size
     assert [m.key for m in tuned.methods(include_slow=True)] == ["median", "gaussian blur"]
     # the nearest tuned level answers; no noise runs the method at the oracle level 0
@@ -83,7 +84,7 @@ def test_tuned_baselines_are_saved_with_the_model_and_load_back(tmp_path):
 
 
 def test_a_model_without_tuned_baselines_loads_none(tmp_path):
-    assert baseline_tuning.TunedBaselines.load(tmp_path) is None
+    assert TunedBaselines.load(tmp_path) is None
 
 
 def test_the_command_line_rejects_an_unknown_method(tmp_path, capsys):

@@ -18,8 +18,8 @@ import numpy as np
 
 from denoiser import typicality
 from denoiser.api.errors import ApiError
-from denoiser.baseline_tuning import TunedBaselines
 from denoiser.latent_map import LatentMap, Placement
+from denoiser.tuned_baselines import TunedBaselines
 
 log = logging.getLogger("denoiser.api")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
