@@ -21,7 +21,7 @@ export default defineConfig([
     // a feature uses another feature only through the app layer, and its own files directly
     files: ['src/features/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/features/**', ...['denoise', 'input', 'latent', 'models', 'status'].flatMap((f) => [`../${f}`, `../${f}/**`])], message: 'Features do not import each other; compose them in App.tsx.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/features/**', ...['compare', 'denoise', 'input', 'latent', 'models', 'status'].flatMap((f) => [`../${f}`, `../${f}/**`])], message: 'Features do not import each other; compose them in App.tsx.' }] }],
     },
   },
   {

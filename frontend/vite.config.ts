@@ -11,7 +11,7 @@ import { curlExamples } from './src/docs/examples'
 const here = dirname(fileURLToPath(import.meta.url))
 
 // The API routes the dev server forwards to the Flask app (same origin in production).
-const apiRoutes = ['/denoise', '/encode', '/decode', '/models', '/model', '/healthz', '/readyz', '/metrics', '/openapi.json', '/docs']
+const apiRoutes = ['/denoise', '/encode', '/decode', '/compare', '/models', '/model', '/healthz', '/readyz', '/metrics', '/openapi.json', '/docs']
 const apiTarget = process.env.VITE_PROXY_TARGET ?? 'http://localhost:8000'
 
 // '^/model(\\?.*)?$' so that /model does not swallow /models/...; the others are plain prefixes.

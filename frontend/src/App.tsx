@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { NOISE_TYPES, type NoiseType } from './api'
 import { ThemeToggle } from './components/ThemeToggle'
+import { ComparePanel, useCompare } from './features/compare'
 import { NoiseControls, Results, describePreprocess, useDenoise } from './features/denoise'
 import { Gallery, InputPanel, usePad, type PadBox, type PadInput } from './features/input'
 import { LatentPanel, TypicalityNote, useLatentExplorer } from './features/latent'
@@ -33,6 +34,13 @@ export default function App() {
     onSuccess: (request) => latent.encode(request.input.blob, request.input.preprocess),
     onUnavailable: refresh,
   })
+  // the Compare view runs POST /compare on the request behind the results shown (same image, options
+  // and noise seed), only while it is open
+  const compared = denoise.shown
+  const compare = useCompare({
+    source: compared ? { key: compared.key, input: compared.request.input, options: compared.request.options } : null,
+    onUnavailable: refresh,
+  })
 
   const [noise, setNoise] = useState<NoiseType>(
     NOISE_TYPES.includes(initial.noise as NoiseType) ? (initial.noise as NoiseType) : 'gaussian',
@@ -50,9 +58,9 @@ export default function App() {
   const key = `${version}|${model}|${effectiveNoise === 'none' ? 'none' : `${effectiveNoise}@${debouncedLevel}`}|${seed}`
 
   // --- run the model when the input or the options change (live), or when Denoise is pressed -----
-  const latest = useRef({ key, model, effectiveNoise, debouncedLevel, seed, version, pad, denoise, latent, copy })
+  const latest = useRef({ key, model, effectiveNoise, debouncedLevel, seed, version, pad, denoise, latent, copy, compare })
   useLayoutEffect(() => {
-    latest.current = { key, model, effectiveNoise, debouncedLevel, seed, version, pad, denoise, latent, copy }
+    latest.current = { key, model, effectiveNoise, debouncedLevel, seed, version, pad, denoise, latent, copy, compare }
   })
   const handledTrigger = useRef(0)
   const empty = pad.empty
@@ -95,6 +103,13 @@ export default function App() {
     }
     wasReady.current = ready
   }, [ready, unavailable])
+  // ... and a comparison that failed for the same reason is asked again
+  const wasReadyForCompare = useRef(ready)
+  const compareUnavailable = compare.unavailable
+  useEffect(() => {
+    if (ready && !wasReadyForCompare.current && compareUnavailable) latest.current.compare.retry()
+    wasReadyForCompare.current = ready
+  }, [ready, compareUnavailable])
 
   const onDenoise = () => {
     if (pad.empty) {
@@ -193,6 +208,14 @@ export default function App() {
           />
           <TypicalityNote typicality={shown ? typicality : null} dataset={info?.metadata.dataset} subject={copy.subject} />
         </div>
+        <ComparePanel
+          compare={compare}
+          hasInput={shown !== null}
+          activeModel={model}
+          onUseModel={setModel}
+          staleReason={staleReason}
+          subject={copy.subject}
+        />
         <NoiseControls noise={noise} level={level} live={live} onNoiseChange={setNoise} onLevelChange={setLevel} onLiveChange={setLive} />
         <Gallery
           title={copy.galleryTitle}

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createClient } from './client'
 import { ApiError, NetworkError } from './errors'
-import type { DenoiseResponse } from './types'
+import type { CompareResponse, CompareResult, DenoiseResponse } from './types'
 
 function jsonResponse(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
@@ -108,6 +108,66 @@ describe('api client', () => {
       code: 'cannot_decode',
       status: 422,
       message: 'mnist cannot decode; models that can: mnist-vae',
+    })
+  })
+
+  it('POSTs /compare as multipart with the options, and `methods` comma-separated', async () => {
+    const result: CompareResult = {
+      id: 'median',
+      method: 'median (3x3)',
+      kind: 'baseline',
+      model: null,
+      arch: null,
+      params: { size: 3 },
+      denoised: 'data:image/png;base64,AA==',
+      metrics: { psnr: 15.2, ssim: 0.7, mse: 0.03 },
+      ms: 0.4,
+      default: false,
+    }
+    const answer: CompareResponse = {
+      model: { name: 'mnist', version: 5 },
+      dataset: 'mnist',
+      input: 'data:image/png;base64,AA==',
+      noisy: 'data:image/png;base64,AA==',
+      noise: { type: 'gaussian', level: 0.5, seed: 7, metrics: { psnr: 9, ssim: 0.3, mse: 0.1 } },
+      results: [result],
+      timings_ms: { total: 12 },
+      request_id: 'c',
+    }
+    const fetch = mockFetch(jsonResponse(answer), jsonResponse(answer), jsonResponse(answer))
+    const api = createClient({ baseUrl: 'http://api.test', fetch })
+    const image = new Blob(['png'], { type: 'image/png' })
+    const options = { model: 'mnist', noise: 'gaussian', level: 0.5, seed: 7, preprocess: 'resize' } as const
+    const signal = new AbortController().signal
+    await expect(api.compare(image, options, signal)).resolves.toEqual(answer)
+    const [url, init] = fetch.mock.calls[0]
+    expect(url).toBe('http://api.test/compare')
+    expect(init?.method).toBe('POST')
+    expect(init?.signal).toBe(signal)
+    const form = init?.body as FormData
+    expect(form.get('image')).toBeInstanceOf(Blob)
+    expect(Object.fromEntries([...form.entries()].filter(([k]) => k !== 'image'))).toEqual({
+      model: 'mnist',
+      noise: 'gaussian',
+      level: '0.5',
+      seed: '7',
+      preprocess: 'resize',
+    })
+    await api.compare(image, { ...options, methods: 'all' })
+    expect((fetch.mock.calls[1][1]?.body as FormData).get('methods')).toBe('all')
+    await api.compare(image, { ...options, methods: ['mnist', 'median', 'pca'] })
+    expect((fetch.mock.calls[2][1]?.body as FormData).get('methods')).toBe('mnist,median,pca')
+  })
+
+  it('reports a refused compare with the server\'s code and message', async () => {
+    const body = { error: { code: 'invalid_option', message: "unknown method 'foo' for mnist" }, request_id: 'r9' }
+    const api = createClient({ fetch: mockFetch(jsonResponse(body, 400)) })
+    const options = { model: 'mnist', noise: 'none', level: 0, seed: 1, preprocess: 'mnist', methods: 'foo' } as const
+    await expect(api.compare(new Blob(['x']), options)).rejects.toMatchObject({
+      code: 'invalid_option',
+      status: 400,
+      message: "unknown method 'foo' for mnist",
+      requestId: 'r9',
     })
   })
 

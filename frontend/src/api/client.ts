@@ -1,5 +1,7 @@
 import { ApiError, NetworkError, isAbortError } from './errors'
 import type {
+  CompareOptions,
+  CompareResponse,
   DecodeRequest,
   DecodeResponse,
   DenoiseOptions,
@@ -128,6 +130,13 @@ export function createClient(options: ClientOptions = {}) {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
+        signal,
+      }),
+    /** POST /compare: one image through every served model of its dataset and the classical baselines. */
+    compare: (image: Blob, { methods, ...options }: CompareOptions, signal?: AbortSignal) =>
+      request<CompareResponse>('/compare', {
+        method: 'POST',
+        body: imageForm(image, methods === undefined ? { ...options } : { ...options, methods: [methods].flat().join(',') }),
         signal,
       }),
   }

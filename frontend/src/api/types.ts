@@ -227,3 +227,49 @@ export interface DenoiseOptions {
 }
 
 export type EncodeOptions = Pick<DenoiseOptions, 'model' | 'preprocess'>
+
+/** `methods` of POST /compare: method ids, or a group (`all` adds the slow baselines such as BM3D). */
+export type CompareMethods = 'all' | 'models' | 'baselines' | (string & {})
+
+export interface CompareOptions extends DenoiseOptions {
+  /** ids or groups, sent comma-separated; absent: every served model of the dataset and the fast baselines */
+  methods?: CompareMethods | CompareMethods[]
+}
+
+/** One method's output on the shared noisy image. */
+export interface CompareResult {
+  /** the method's id, as `methods` takes it (a model's name, `median`, `pca`, ...) */
+  id: string
+  /** display name, e.g. "unet (mnist/5)" or "median (3x3)" */
+  method: string
+  kind: 'model' | 'baseline'
+  /** the served model (null for a baseline) */
+  model: ModelRef | null
+  arch: string | null
+  /** a baseline's parameters, tuned on the validation split for the nearest level */
+  params: Record<string, unknown> | null
+  /** 28x28 PNG data URL */
+  denoised: string
+  /** against the clean input */
+  metrics: ImageMetrics
+  /** time this method took, in milliseconds */
+  ms: number
+  /** the requested (or the server's default) model */
+  default: boolean
+}
+
+export interface CompareResponse {
+  model: ModelRef
+  dataset: string
+  /** the clean 28x28 input and the noisy draw every method was given (PNG data URLs) */
+  input: string
+  noisy: string
+  /** `metrics`: the noisy image against the input; null when no noise was added */
+  noise: { type: NoiseType; level: number; seed: number; metrics: ImageMetrics | null }
+  crop?: CropBox | null
+  preprocess?: PreprocessReport
+  /** best PSNR first when noise was added */
+  results: CompareResult[]
+  timings_ms: Timings
+  request_id: string
+}

@@ -69,6 +69,11 @@ describe('the latent model', () => {
       decoders: ['mnist-vae v1'],
     })
   })
+  it('prefers a VAE of the same dataset over other decoding models', () => {
+    const dense = info('mnist-dense', 1, { dataset: 'mnist', arch: 'dense', has_decode: true })
+    expect(pickLatentModel([unet, dense, vae], 'mnist')).toMatchObject({ name: 'mnist-vae', canDecode: true })
+    expect(pickLatentModel([unet, dense], 'mnist')).toMatchObject({ name: 'mnist-dense', canDecode: true })
+  })
   it('falls back to the denoiser, decoding off, naming the models that can', () => {
     const choice = pickLatentModel([unet, vae, fashion], 'fashion-mnist')
     expect(choice).toMatchObject({ name: 'fashion-mnist', canDecode: false })

@@ -84,7 +84,9 @@ export function pickLatentModel(models: readonly ModelInfo[] | null, selected: s
   if (!info) return { name: selected, version: null, canDecode: false, note: null, decoders }
   if (info.metadata.has_decode === true) return { name: info.name, version: info.version, canDecode: true, note: null, decoders }
   const dataset = datasetOf(info)
-  const partner = dataset ? decoding.find((m) => datasetOf(m) === dataset) : undefined
+  // a VAE draws digits from any spot; a plain bottleneck (mnist-dense, ...) decodes too, but less well
+  const sameData = dataset ? decoding.filter((m) => datasetOf(m) === dataset) : []
+  const partner = sameData.find((m) => m.metadata.arch === 'vae') ?? sameData[0]
   if (partner) {
     return {
       name: partner.name,

@@ -1,4 +1,5 @@
 import type { ModelInfo } from '../../api'
+import { groupByDataset } from './groups'
 
 interface ModelSelectProps {
   models: ModelInfo[] | null
@@ -6,18 +7,27 @@ interface ModelSelectProps {
   onChange: (name: string) => void
 }
 
-/** The Model menu (GET /models). */
+/** The Model menu (GET /models): one group per dataset, each option naming its architecture. */
 export function ModelSelect({ models, model, onChange }: ModelSelectProps) {
+  const groups = groupByDataset(models ?? [{ name: model, version: 0, versions: [], metadata: {} }])
+  const option = (m: ModelInfo) => (
+    <option key={m.name} value={m.name}>
+      {m.name}
+      {m.version ? ` v${m.version}` : ''}
+      {m.metadata.arch ? ` · ${m.metadata.arch}` : ''}
+    </option>
+  )
   return (
     <label className="field field--inline">
       <span className="model-select__label">Model</span>
       <select value={model} onChange={(event) => onChange(event.target.value)}>
-        {(models ?? [{ name: model, version: 0 }]).map((m) => (
-          <option key={m.name} value={m.name}>
-            {m.name}
-            {m.version ? ` v${m.version}` : ''}
-          </option>
-        ))}
+        {groups.length === 1
+          ? groups[0].models.map(option)
+          : groups.map((group) => (
+              <optgroup key={group.dataset} label={group.dataset}>
+                {group.models.map(option)}
+              </optgroup>
+            ))}
       </select>
     </label>
   )

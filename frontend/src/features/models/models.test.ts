@@ -51,3 +51,14 @@ describe('modelCopy', () => {
     expect(modelCopy({ name: 'kmnist', metadata: { dataset: 'kuzushiji' } }).title).toBe('Image denoiser')
   })
 })
+
+describe('groupByDataset', () => {
+  it('groups models by the dataset of their cards, keeping their order', async () => {
+    const { groupByDataset } = await import('./groups')
+    const info = (name: string, dataset?: string) => ({ name, version: 1, versions: [1], metadata: { dataset } })
+    const groups = groupByDataset([info('fashion-mnist', 'fashion-mnist'), info('mnist', 'mnist'),
+      info('mnist-conv', 'mnist'), info('custom')])
+    expect(groups.map((g) => g.dataset)).toEqual(['fashion-mnist', 'mnist', 'other'])
+    expect(groups[1].models.map((m) => m.name)).toEqual(['mnist', 'mnist-conv'])
+  })
+})

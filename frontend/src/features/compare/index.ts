@@ -1,0 +1,2 @@
+export { ComparePanel } from './ComparePanel'
+export { useCompare, type CompareController, type CompareSource } from './useCompare'
