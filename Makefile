@@ -15,7 +15,7 @@ MODEL ?= models/$(DATASET)/1
 export PYTHONUNBUFFERED := 1
 
 .PHONY: install install-python install-frontend frontend train evaluate test test-python test-frontend \
-        test-e2e lint serve dev run compare bench up down clean
+        test-e2e lint serve dev run compare study bench up down clean
 
 install: install-python install-frontend ## Python venv + npm packages
 
@@ -45,11 +45,13 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 frontend: install-frontend ## Build the SPA into frontend/dist
 	cd frontend && npm run build
 
-train: install-python ## Train, export and evaluate a new version: make train DATASET=mnist ARCH=unet WIDTH=16 EPOCHS=60
+train: install-python ## Train, export, evaluate and tune its baselines (/compare): make train DATASET=mnist ARCH=unet WIDTH=16 EPOCHS=60
 	$(PY) -m denoiser.train --dataset $(DATASET) --data-dir $(DATA_DIR) --arch $(ARCH) --width $(WIDTH) --epochs $(EPOCHS) \
 	  --output-dir models --name $(DATASET)
 	$(PY) -m denoiser.evaluate --model "$$(ls -d models/$(DATASET)/[0-9]* | sort -t/ -k3 -n | tail -1)" \
 	  --data-dir $(DATA_DIR) --noise $(NOISE)
+	$(PY) -m denoiser.baseline_tuning --model "$$(ls -d models/$(DATASET)/[0-9]* | sort -t/ -k3 -n | tail -1)" \
+	  --data-dir $(DATA_DIR)
 
 evaluate: install-python ## Evaluate a model against baselines and write its report
 	$(PY) -m denoiser.evaluate --model $(MODEL) --dataset $(DATASET) --data-dir $(DATA_DIR) --noise $(NOISE)
@@ -83,6 +85,9 @@ run: install frontend ## Set up everything and serve UI + API on http://localhos
 
 compare: install-python ## Train the seed-report architectures under the same protocol and score them
 	$(PY) -m denoiser.compare --dataset $(DATASET) --data-dir $(DATA_DIR) --markdown runs/compare.md
+
+study: install-python ## Reproduce the seed reports' studies: make study NAME=dataset (all when NAME is empty)
+	$(PY) -m denoiser.study $(NAME) --data-dir $(DATA_DIR)
 
 bench: install-python ## Latency: gunicorn vs in-process signature vs naive model.predict
 	$(PY) -m denoiser.bench

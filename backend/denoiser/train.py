@@ -13,6 +13,7 @@ import platform
 import shlex
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -91,13 +92,16 @@ def make_deterministic(seed: int) -> None:
     tf.config.experimental.enable_op_determinism()
 
 
-def fit(config: TrainConfig, train_x: np.ndarray, val_x: np.ndarray) -> tuple[models.Autoencoder, dict]:
+def fit(config: TrainConfig, train_x: np.ndarray, val_x: np.ndarray,
+        builder: Callable[[], models.Autoencoder] | None = None) -> tuple[models.Autoencoder, dict]:
     """Build and train the configured model; returns it (best weights) and its history.
 
+    `builder` makes a model `models.build` cannot (the studies' dense nets of a chosen width or L1
+    penalty); it runs right after seeding, like `models.build`, so its weights are as reproducible.
     The same config and data give the same weights, bit for bit, on the same machine and library versions.
     """
     make_deterministic(config.seed)
-    autoencoder = models.build(config.arch, config.latent_dim, config.width, config.beta)
+    autoencoder = builder() if builder else models.build(config.arch, config.latent_dim, config.width, config.beta)
     train_ds = training_dataset(train_x, config)
     val_noisy, val_clean = validation_arrays(val_x, config)
     steps = steps_per_epoch(len(train_x), config)
