@@ -7,11 +7,15 @@ discriminant projection of the code (fitted on the map digits' labels, 9 numbers
 the t-SNE, with a new code placed at the distance-weighted mean position of those of its 10 nearest map
 digits (in the projection) that agree with their vote, reaches 0.955. No fitted t-SNE object is needed at
 serving time: the projection, the map digits' features and positions are plain numbers in latent_map.json.
+A model that decodes also keeps the map digits' codes, in latent_map_codes.npy (float16: a third of the
+same numbers written as JSON text).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -19,6 +23,30 @@ NEIGHBOURS = 10
 MAP_POINTS = 3000
 FORMAT = 2
 METHOD = "t-SNE (openTSNE, perplexity 30) of the code after a linear discriminant projection"
+JSON_FILE = "latent_map.json"
+CODES_FILE = "latent_map_codes.npy"
+
+
+def save(payload: dict, model_dir: Path) -> None:
+    """Write a map payload: its codes (when it has them) to CODES_FILE, the rest to compact JSON."""
+    payload = dict(payload)
+    codes = payload.pop("codes", None)
+    if codes is not None:
+        np.save(model_dir / CODES_FILE, np.asarray(codes, dtype=np.float16), allow_pickle=False)
+    # Compact: the file is read by machines only, and indentation would double its size.
+    (model_dir / JSON_FILE).write_text(json.dumps(payload, separators=(",", ":")) + "\n")
+
+
+def read_payload(model_dir: Path) -> dict | None:
+    """The map payload `save` wrote (codes read back from CODES_FILE), or None when there is no map."""
+    path = model_dir / JSON_FILE
+    if not path.is_file():
+        return None
+    payload = json.loads(path.read_text())
+    codes = model_dir / CODES_FILE
+    if codes.is_file():
+        payload["codes"] = np.load(codes, allow_pickle=False).astype(np.float32)
+    return payload
 
 
 @dataclass

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import data, latent_build, latent_figures, outliers, typicality
+from . import data, latent_build, latent_figures, latent_map, outliers, typicality
 from .export import write_json
 from .latent_map import LatentMap
 from .noise import add_noise
@@ -113,8 +113,7 @@ def evaluate_latent(loaded, metadata: dict, dataset: data.Dataset, clean: np.nda
     latents = in_batches(lambda chunk: encode(chunk)["latent"], clean)
     decodable = "decode" in loaded.signatures
     payload, sprite, results = latent_build.build(latents, labels, clean, class_names, decodable, seed)
-    # Compact: the file is read by machines only, and indentation would double its size.
-    (model_dir / "latent_map.json").write_text(json.dumps(payload, separators=(",", ":")) + "\n")
+    latent_map.save(payload, model_dir)
     (model_dir / SPRITE_FILE).write_bytes(sprite)
     served = LatentMap(payload)
     latent_figures.tsne_map(

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 
 from denoiser import evaluate, export, train
@@ -100,7 +101,10 @@ def test_evaluate_writes_report_latent_map_and_gallery(exported):
         assert (model_dir / "report" / figure).stat().st_size > 1000
     latent_map = json.loads((model_dir / "latent_map.json").read_text())
     assert latent_map["format"] == 2 and len(latent_map["mean_latent"]) == 128
-    assert len(latent_map["points"]) == len(latent_map["test_index"]) == len(latent_map["codes"]) == 100
+    assert "codes" not in latent_map  # the decodable model's map codes are in latent_map_codes.npy
+    codes = np.load(model_dir / "latent_map_codes.npy")
+    assert len(latent_map["points"]) == len(latent_map["test_index"]) == len(codes) == 100
+    assert codes.dtype == np.float16 and codes.shape[1] == 128
     assert {p[2] for p in latent_map["points"]} == set(range(10))
     assert (model_dir / "latent_map_sprite.png").read_bytes().startswith(b"\x89PNG")
     latent = json.loads((model_dir / "metadata.json").read_text())["metrics"]["latent"]

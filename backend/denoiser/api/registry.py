@@ -18,7 +18,7 @@ import numpy as np
 
 from denoiser import typicality
 from denoiser.api.errors import ApiError
-from denoiser.latent_map import LatentMap, Placement
+from denoiser.latent_map import LatentMap, Placement, read_payload
 from denoiser.tuned_baselines import TunedBaselines
 
 log = logging.getLogger("denoiser.api")
@@ -117,7 +117,7 @@ class ServedModel:
 
 def _latent_map(path: Path) -> LatentMap | None:
     """The model's latent map, or None when it has none or one in an older format (re-run evaluate)."""
-    payload = _read_json(path / "latent_map.json")
+    payload = read_payload(path)
     if payload is None:
         return None
     try:
