@@ -27,10 +27,14 @@ def _training(card: dict) -> dict:
 def _plot(entries: list[dict], path):
     """Test PSNR at σ=0.5 against batch-1 latency, marker area by parameter count."""
     fig, axis = plt.subplots(figsize=(7, 4.4))
+    placed: list[tuple[float, float]] = []
     for entry in entries:
-        axis.scatter(entry["latency_ms"], entry["test"]["0.5"]["psnr"], s=20 + entry["params"] / 4000, alpha=0.6)
-        axis.annotate(entry["name"], (entry["latency_ms"], entry["test"]["0.5"]["psnr"]), fontsize=8,
-                      xytext=(6, 4), textcoords="offset points")
+        point = (entry["latency_ms"], entry["test"]["0.5"]["psnr"])
+        axis.scatter(*point, s=20 + entry["params"] / 4000, alpha=0.6)
+        # A label next to an earlier point's goes below its marker, so the two stay readable.
+        crowded = any(abs(point[0] - x) < 0.3 and abs(point[1] - y) < 0.3 for x, y in placed)
+        axis.annotate(entry["name"], point, fontsize=8, xytext=(6, -11 if crowded else 4), textcoords="offset points")
+        placed.append(point)
     axis.set_xlabel("batch-1 latency through the SavedModel signature (ms, median)")
     axis.set_ylabel("test PSNR at σ=0.5 (dB)")
     axis.set_title("marker area: parameters", fontsize=9)

@@ -87,13 +87,15 @@ def run(context: Context) -> Outcome:
             f"it takes, and how unanimous the votes are (share of the {NEIGHBOURS} neighbours agreeing with the "
             "majority; 10-20% would mean no class in particular).", ""]
     body += table(["model", "input", "mean intensity", "blank outputs", "most common class", "vote agreement"], rows)
-    digit_like = max(results, key=lambda label: results[label]["uniform [0, 1]"]["vote_agreement"] or 0.0)
+    # EE5179's figure is MNIST's: its claim is judged on the MNIST models only.
+    mnist_labels = [model.label for model in models if model.card.get("dataset", "mnist") == "mnist"]
+    digit_like = max(mnist_labels, key=lambda label: results[label]["uniform [0, 1]"]["vote_agreement"] or 0.0)
     strongest = results[digit_like]["uniform [0, 1]"]
     claims = [Claim("EE5179", "\"random noise image reconstruction using trained encoder\" (a figure, no number)",
                     "uniform noise through the MNIST autoencoder, by eye",
-                    f"most class-like output on uniform noise: {digit_like}, {strongest['top_class']} for "
+                    f"most class-like MNIST model output on uniform noise: {digit_like}, {strongest['top_class']} for "
                     f"{strongest['top_class_share']:.0%} of inputs (vote agreement {strongest['vote_agreement']:.0%})")]
-    headline = (f"most class-like hallucination: {digit_like} turns uniform noise into "
+    headline = (f"most class-like MNIST hallucination: {digit_like} turns uniform noise into "
                 f"'{strongest['top_class']}' {strongest['top_class_share']:.0%} of the time")
     data_used = [f"{len(next(iter(noise_inputs.values()))):,} images of each noise kind, drawn with seed {NOISE_SEED}",
                  "class vote: 10 nearest neighbours (raw pixels) among the first "
