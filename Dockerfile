@@ -28,17 +28,20 @@ RUN npm run build
 # (tensorflow-cpu, flask, gunicorn, ...). Kept apart from the source so that editing code does not
 # reinstall TensorFlow.
 FROM ${PYTHON_IMAGE} AS python-deps
+# Where pip finds packages, when not PyPI (a mirror or proxy; tests/containers/run.sh passes the
+# host's own settings through). Unset by default.
+ARG PIP_INDEX_URL
+ARG PIP_EXTRA_INDEX_URL
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /build
-COPY pyproject.toml ./
-# The dependency list is read from pyproject.toml itself (tomllib), so there is one source of truth.
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > requirements.txt \
-    && pip install --no-cache-dir -r requirements.txt
+# requirements.lock pins every runtime dependency of pyproject.toml (and theirs) for linux x86_64,
+# Python 3.11: the TensorFlow the committed models were exported with. `make lock` refreshes it.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir -r requirements.lock
 # The package itself (non-editable, no dependencies: they are all above).
 # (README.m[d]: copied when present; the glob keeps a missing README from failing the build.)
 COPY pyproject.toml README.m[d] ./

@@ -15,21 +15,31 @@ MODEL ?= models/$(DATASET)/1
 export PYTHONUNBUFFERED := 1
 
 .PHONY: install install-python install-frontend frontend train evaluate test test-python test-frontend \
-        test-e2e lint serve dev run compare study bench up down clean
+        test-e2e lint serve dev run compare study bench up down clean lock test-containers compose-train \
+        compose-evaluate
 
 install: install-python install-frontend ## Python venv + npm packages
 
 install-python: $(VENV)/.installed
 # The stamp is touched last, so a failed or interrupted install is simply retried. A venv without a
 # working pip (made where ensurepip was missing) is thrown away and made again.
-$(VENV)/.installed: pyproject.toml
+# requirements.lock pins the runtime dependencies (the Docker image installs exactly it); the dev and
+# baselines extras are resolved within those pins.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null \
 	  || { echo "error: need Python >= 3.10 as '$(PYTHON)' (try: make run PYTHON=python3.11)" >&2; exit 1; }
 	@$(PY) -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); } \
 	  || { echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu: apt-get install python3-venv" >&2; exit 1; }
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[dev,baselines]"
+	$(PY) -m pip install -q -c requirements.lock -e ".[dev,baselines]"
 	touch $@
+
+# uv resolves for the image's platform (linux x86_64, CPython 3.11) whatever the host is.
+UV_VERSION ?= 0.13.9
+lock: ## Re-pin pyproject.toml's runtime dependencies into requirements.lock (then rebuild, re-test)
+	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install -q "uv==$(UV_VERSION)"
+	$(PY) -m uv pip compile pyproject.toml --upgrade --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" -o requirements.lock
 
 install-frontend: frontend/node_modules/.installed
 # npm ci is exact, but rejects a lock file that lacks entries for optional platform packages the

@@ -77,7 +77,7 @@ def test_dockerignore_keeps_the_context_small(kit):
     ignored = (kit.ROOT / ".dockerignore").read_text().split()
     for entry in (".git", ".venv", "frontend/node_modules", "frontend/dist"):
         assert entry in ignored
-    for needed in ("models", "backend", "frontend", "deploy", "pyproject.toml"):
+    for needed in ("models", "backend", "frontend", "deploy", "pyproject.toml", "requirements.lock"):
         assert needed not in ignored
 
 
