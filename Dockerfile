@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # Multi-stage build for the digit-image denoiser.
 #
 #   docker build --target api -t denoiser-api .   # gunicorn: API (+ the SPA) on :8000
@@ -14,6 +12,8 @@ ARG NGINX_IMAGE=nginx:1.27-alpine
 # ---------------------------------------------------------------------------------------------------------
 # frontend: build the React SPA (frontend/dist).
 FROM ${NODE_IMAGE} AS frontend
+# The npm registry, when not the public one (a mirror; unset by default).
+ARG NPM_CONFIG_REGISTRY
 WORKDIR /src/frontend
 # Lock file first, so the npm layer is rebuilt only when the dependencies change.
 COPY frontend/package.json frontend/package-lock.json ./
@@ -86,14 +86,18 @@ CMD ["gunicorn", "-c", "backend/gunicorn.conf.py", "denoiser.api.wsgi:app"]
 # deploy/nginx/default.conf.template is rendered by the image's own entrypoint
 # (/etc/nginx/templates/*.template -> /etc/nginx/conf.d/*, envsubst of the variables defined below).
 FROM ${NGINX_IMAGE} AS web
+# NGINX_ENTRYPOINT_LOCAL_RESOLVERS: the entrypoint exports NGINX_LOCAL_RESOLVERS (the DNS servers of
+# /etc/resolv.conf), so that nginx looks the api service up again when its address changes.
 ENV NGINX_PORT=80 \
     API_UPSTREAM=api:8000 \
     NGINX_ROOT=/usr/share/nginx/html \
     CLIENT_MAX_BODY_SIZE=10m \
-    PROXY_READ_TIMEOUT=120s
+    PROXY_READ_TIMEOUT=120s \
+    NGINX_ENTRYPOINT_LOCAL_RESOLVERS=1
 COPY deploy/nginx/default.conf.template /etc/nginx/templates/default.conf.template
 COPY --from=frontend /src/frontend/dist /usr/share/nginx/html/
 EXPOSE 80
-# busybox wget ships with alpine; the SPA's index.html proves nginx itself is up.
+# busybox wget ships with alpine; the SPA's index.html proves nginx itself is up. NGINX_PORT may be a
+# bare port ("80") or "host:port" ("127.0.0.1:8080"): probe that address as it is.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 \
-    CMD ["sh", "-c", "wget -q -O /dev/null http://127.0.0.1:${NGINX_PORT}/ || exit 1"]
+    CMD ["sh", "-c", "case $NGINX_PORT in *:*) a=$NGINX_PORT ;; *) a=127.0.0.1:$NGINX_PORT ;; esac; wget -q -O /dev/null http://$a/ || exit 1"]

@@ -10,6 +10,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 
 def test_hadolint_passes(kit):
     hadolint = kit.require_binary("hadolint")
@@ -49,7 +51,31 @@ def test_python_stages_use_slim_python_and_tensorflow_cpu(stages, kit):
     pyproject = (kit.ROOT / "pyproject.toml").read_text()
     assert '"tensorflow-cpu' in pyproject, "the image installs pyproject's dependencies: tensorflow-cpu"
     deps = " ".join(stages["python-deps"].all("RUN"))
-    assert "pyproject.toml" in deps and "pip install --no-cache-dir --no-deps ." in deps
+    assert "pip install --no-cache-dir -r requirements.lock" in deps, "the image installs the lock file"
+    assert "pip install --no-cache-dir --no-deps ." in deps
+    assert "requirements.lock ./" in " ".join(stages["python-deps"].all("COPY"))
+
+
+def test_no_syntax_directive(kit):
+    # `# syntax=...` makes BuildKit pull a frontend image first: an offline build would fail.
+    assert not re.search(r"^#\s*syntax\s*=", kit.DOCKERFILE.read_text(), re.MULTILINE | re.IGNORECASE)
+
+
+@pytest.mark.parametrize(("nginx_port", "url"), [("80", "http://127.0.0.1:80/"),
+                                                 ("8125", "http://127.0.0.1:8125/"),
+                                                 ("127.0.0.1:8125", "http://127.0.0.1:8125/"),
+                                                 ("0.0.0.0:8080", "http://0.0.0.0:8080/")])
+def test_web_healthcheck_probes_what_nginx_listens_on(stages, tmp_path, nginx_port, url):
+    # NGINX_PORT is a bare port or host:port (the template's `listen ${NGINX_PORT}`); a fake wget
+    # records the URL the healthcheck fetches.
+    healthcheck = stages["web"].all("HEALTHCHECK")[-1]
+    command = json.loads(healthcheck[healthcheck.index("CMD") + 3:].strip())
+    (tmp_path / "wget").write_text(f'#!/bin/sh\necho "$@" > {tmp_path}/args\n')
+    (tmp_path / "wget").chmod(0o755)
+    env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "NGINX_PORT": nginx_port}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30, env=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "args").read_text().split()[-1] == url
 
 
 def test_web_stage_uses_the_nginx_template_mechanism(stages, kit):
@@ -62,7 +88,9 @@ def test_web_stage_uses_the_nginx_template_mechanism(stages, kit):
     # every ${VAR} of the template must have a default here, or nginx would see the literal text.
     used = set(re.findall(r"\$\{([A-Z_][A-Z0-9_]*)\}", kit.NGINX_TEMPLATE.read_text()))
     assert used, "the template is expected to use ${VAR} placeholders"
-    missing = used - set(web.env())
+    # NGINX_LOCAL_RESOLVERS is computed by the entrypoint itself, when NGINX_ENTRYPOINT_LOCAL_RESOLVERS is set.
+    assert web.env().get("NGINX_ENTRYPOINT_LOCAL_RESOLVERS")
+    missing = used - set(web.env()) - {"NGINX_LOCAL_RESOLVERS"}
     assert not missing, f"template variables without an ENV default in the web stage: {sorted(missing)}"
 
 

@@ -109,6 +109,9 @@ def write_nginx_config(kit, stages, prefix: Path, listen_port: int, api_port: in
     """Render deploy/nginx/default.conf.template with the web stage's ENV defaults, overriding only
     where to listen, where the API is and where the SPA lies; returns the main config's path."""
     variables = stages["web"].env()
+    # NGINX_LOCAL_RESOLVERS: what the image's entrypoint reads from /etc/resolv.conf; an IP upstream is
+    # never looked up, but the resolver directive needs an address.
+    variables.update(NGINX_LOCAL_RESOLVERS="127.0.0.1")
     variables.update(NGINX_PORT=f"127.0.0.1:{listen_port}", API_UPSTREAM=f"127.0.0.1:{api_port}",
                      NGINX_ROOT=str(kit.ROOT / "frontend" / "dist"))
     rendered = kit.render_template(kit.NGINX_TEMPLATE.read_text(), variables)
@@ -224,6 +227,21 @@ def test_rendered_template_passes_nginx_config_test(kit, stages, tmp_path):
                             text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
+
+
+def test_every_api_route_is_proxied_by_nginx(kit):
+    # The first path segment of every Flask route of the API blueprint must match nginx's API location;
+    # anything else would get the SPA's index.html (or a 405 for a POST) from nginx.
+    import re
+
+    source = "\n".join(p.read_text() for p in (kit.ROOT / "backend" / "denoiser" / "api").glob("*.py"))
+    routes = set(re.findall(r'@bp\.(?:get|post|put|delete|route)\("(/[^"]*)"', source))
+    segments = {route.split("/")[1] for route in routes} - {"", "<spa:path>"}
+    assert {"denoise", "compare", "decode", "models"} <= segments
+    template = kit.NGINX_TEMPLATE.read_text()
+    location = re.search(r"location ~ (\^/\(.*?\)\(/\|\$\)) \{", template).group(1)
+    unproxied = sorted(s for s in segments if not re.match(location, f"/{s}"))
+    assert not unproxied, f"API routes nginx serves as the SPA: {unproxied}"
 
 
 def test_render_replaces_only_the_listed_variables(kit):
