@@ -102,14 +102,40 @@ study: install-python ## Reproduce the seed reports' studies: make study NAME=da
 bench: install-python ## Latency: gunicorn vs in-process signature vs naive model.predict
 	$(PY) -m denoiser.bench
 
-# `docker compose` (v2 plugin), or the standalone `docker-compose` where the plugin is missing.
-COMPOSE ?= $(shell docker compose version >/dev/null 2>&1 && echo 'docker compose' || echo docker-compose)
+# The compose tool: `docker compose` (v2 plugin) or the standalone `docker-compose` where a Docker engine
+# answers; else podman-compose (on PATH, or installed into the venv from PyPI).
+PODMAN_COMPOSE_VERSION ?= 1.6.0
+COMPOSE ?= $(shell if docker info >/dev/null 2>&1; then \
+             docker compose version >/dev/null 2>&1 && echo 'docker compose' || echo docker-compose; \
+           elif command -v podman >/dev/null 2>&1; then command -v podman-compose || echo $(BIN)/podman-compose; \
+           else echo docker-compose; fi)
 
-up: ## docker compose up (web on :8080, api on :8000); see docs/deployment.md
+PODMAN_COMPOSE_IF_NEEDED = $(if $(findstring $(BIN)/podman-compose,$(COMPOSE)),$(BIN)/podman-compose)
+$(BIN)/podman-compose: | $(VENV)/.installed
+	$(PY) -m pip install -q "podman-compose==$(PODMAN_COMPOSE_VERSION)"
+
+# podman builds OCI images by default, which drop HEALTHCHECK; BUILDAH_FORMAT=docker keeps it.
+up down compose-train compose-evaluate: export BUILDAH_FORMAT := docker
+up: $(PODMAN_COMPOSE_IF_NEEDED) ## compose up: nginx on :8080 (the only published port); see docs/deployment.md
 	$(COMPOSE) up -d --build
 
-down: ## docker compose down
+down: ## compose down
 	$(COMPOSE) down
+
+test-containers: install $(PODMAN_COMPOSE_IF_NEEDED) ## Build both images (docker, else podman), run the compose stack and test it through nginx
+	PY=$(abspath $(PY)) COMPOSE="$(COMPOSE)" tests/containers/run.sh
+
+# train/evaluate in the api image, as you (so they can write ./models), DATA_DIR mounted at /data.
+COMPOSE_AS_ME = TRAIN_UID=$$(id -u) TRAIN_GID=$$(id -g) DATA_DIR=$(abspath $(DATA_DIR))
+compose-train: $(PODMAN_COMPOSE_IF_NEEDED) ## Train in the container: make compose-train DATASET=mnist EPOCHS=40
+	@test -d "$(DATA_DIR)/$(DATASET)" || { echo "error: no $(DATA_DIR)/$(DATASET): set DATA_DIR to the directory holding <dataset>/*-ubyte.gz" >&2; exit 1; }
+	$(COMPOSE_AS_ME) $(COMPOSE) --profile train run --rm train --dataset $(DATASET) --data-dir /data \
+	  --arch $(ARCH) --width $(WIDTH) --epochs $(EPOCHS) --output-dir /app/models --name $(DATASET)
+
+compose-evaluate: $(PODMAN_COMPOSE_IF_NEEDED) ## Evaluate in the container: make compose-evaluate MODEL=models/mnist/5
+	@test -d "$(DATA_DIR)" || { echo "error: no $(DATA_DIR): set DATA_DIR to the datasets directory" >&2; exit 1; }
+	$(COMPOSE_AS_ME) $(COMPOSE) --profile train run --rm evaluate --model /app/$(MODEL) --dataset $(DATASET) \
+	  --data-dir /data --noise $(NOISE)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist

@@ -44,18 +44,66 @@ def test_up_and_down_wrap_compose(kit, compose, expected):
     assert f"{expected} up -d --build" in out and f"{expected} down" in out
 
 
-def test_compose_falls_back_to_docker_compose_v1(kit, tmp_path):
-    # A PATH whose `docker` has no compose plugin: make up must use the standalone docker-compose.
+def fake_bin(tmp_path, **scripts: str) -> dict:
+    """A PATH of fake commands (name -> shell body) in front of /usr/bin:/bin."""
     fake = tmp_path / "bin"
-    fake.mkdir()
-    (fake / "docker").write_text("#!/bin/sh\necho \"docker: '$1' is not a docker command.\" >&2\nexit 1\n")
-    (fake / "docker").chmod(0o755)
-    env = {"PATH": f"{fake}:/usr/bin:/bin"}
+    fake.mkdir(exist_ok=True)
+    for name, body in scripts.items():
+        (fake / name).write_text(f"#!/bin/sh\n{body}\n")
+        (fake / name).chmod(0o755)
+    return {"PATH": f"{fake}:/usr/bin:/bin"}
+
+
+def first_command(kit, env: dict, *targets: str) -> str:
     make = kit.require_binary("make")
-    out = subprocess.run([make, "-n", "up"], capture_output=True, text=True, timeout=60, cwd=kit.ROOT, env=env)
+    out = subprocess.run([make, "-n", *targets], capture_output=True, text=True, timeout=60, cwd=kit.ROOT, env=env)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().splitlines()[0] == "docker-compose up -d --build"
+    return out.stdout.strip().splitlines()[0]
+
+
+def test_compose_picks_the_tool_of_the_engine_at_hand(kit, tmp_path):
+    # A Docker engine whose CLI lacks the compose plugin: the standalone docker-compose.
+    env = fake_bin(tmp_path, docker='[ "$1" = info ] && exit 0; echo "unknown command: docker $1" >&2; exit 1')
+    assert first_command(kit, env, "up") == "docker-compose up -d --build"
     # ... and `docker compose` when the plugin answers.
-    (fake / "docker").write_text("#!/bin/sh\necho 'Docker Compose version v2.30.0'\n")
-    out = subprocess.run([make, "-n", "up"], capture_output=True, text=True, timeout=60, cwd=kit.ROOT, env=env)
-    assert out.stdout.strip().splitlines()[0] == "docker compose up -d --build"
+    env = fake_bin(tmp_path, docker="echo 'Docker Compose version v2.30.0'")
+    assert first_command(kit, env, "up") == "docker compose up -d --build"
+    # No Docker engine, but podman and podman-compose on PATH.
+    env = fake_bin(tmp_path, docker="exit 1", podman="exit 0", **{"podman-compose": "exit 0"})
+    assert first_command(kit, env, "up").endswith("podman-compose up -d --build")
+
+
+def test_up_with_podman_installs_podman_compose_into_the_venv(kit, tmp_path):
+    env = fake_bin(tmp_path, docker="exit 1", podman="exit 0")
+    venv = tmp_path / "venv"
+    make = kit.require_binary("make")
+    out = subprocess.run([make, "-n", "up", f"VENV={venv}"], capture_output=True, text=True, timeout=60,
+                         cwd=kit.ROOT, env=env).stdout
+    install = out.find('pip install -q "podman-compose==')
+    assert -1 < install < out.find(f"{venv}/bin/podman-compose up -d --build"), out
+
+
+def test_test_containers_runs_the_container_test_driver(kit):
+    out = dry_run(kit, "-W", ".venv/.installed", "-W", "frontend/node_modules/.installed", "test-containers",
+                  "COMPOSE=docker-compose")
+    assert 'COMPOSE="docker-compose" tests/containers/run.sh' in out
+
+
+def test_lock_compiles_pyproject_for_the_images_platform(kit):
+    out = dry_run(kit, "lock")
+    assert "uv pip compile pyproject.toml" in out and "-o requirements.lock" in out
+    assert "--python-version 3.11" in out and "--python-platform x86_64-unknown-linux-gnu" in out
+
+
+def test_install_uses_the_lock_file(kit, tmp_path):
+    out = dry_run(kit, "-B", "install-python", f"VENV={tmp_path / 'venv'}")
+    assert 'pip install -q -c requirements.lock -e ".[dev,baselines]"' in out
+    text = (kit.ROOT / "Makefile").read_text()
+    assert "$(VENV)/.installed: pyproject.toml requirements.lock" in text
+
+
+def test_compose_train_runs_as_the_calling_user_with_the_data_dir(kit):
+    out = dry_run(kit, "compose-train", "COMPOSE=docker-compose", "DATA_DIR=../shared/datasets", "EPOCHS=3")
+    line = next(line for line in out.splitlines() if "run --rm train" in line)
+    assert line.startswith("TRAIN_UID=$(id -u) TRAIN_GID=$(id -g) DATA_DIR=/")
+    assert "--data-dir /data" in out and "--output-dir /app/models" in out and "--epochs 3" in out
