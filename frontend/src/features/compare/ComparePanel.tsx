@@ -58,7 +58,7 @@ export function ComparePanel({ compare, hasInput, activeModel, onUseModel, stale
           <div className="compare__options">
             <label className="check">
               <input type="checkbox" checked={compare.slow} onChange={(event) => compare.setSlow(event.target.checked)} />
-              Include BM3D (slow: a few seconds)
+              Include BM3D (slow: about half a second)
             </label>
             {compare.failed && !busy && (
               <button type="button" className="button--small" onClick={compare.retry}>
