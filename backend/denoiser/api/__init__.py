@@ -7,7 +7,7 @@ import logging
 from flask import Flask
 from flask_cors import CORS
 
-from denoiser.api import compare, docs, errors, health, inference, latent, observability, spa
+from denoiser.api import compare, docs, errors, health, inference, latent, observability, security, spa
 from denoiser.api.formdata import ApiRequest
 from denoiser.api.registry import Registry
 from denoiser.api.settings import Settings
@@ -57,6 +57,7 @@ def create_app(test_config: dict | Settings | None = None) -> Flask:
     CORS(app, origins=list(settings.cors_origins), expose_headers=["X-Request-ID", "X-Model", "X-Noise-Seed"])
     errors.register(app)
     observability.register(app)
+    security.register(app)
     for blueprint in (inference.bp, compare.bp, latent.bp, health.bp, docs.bp):
         app.register_blueprint(blueprint)
     if (settings.static_dir / "index.html").is_file():

@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, jsonify
 
 from denoiser.api.openapi import build_spec
+from denoiser.api.security import policy_allowing_style
 from denoiser.api.spa import send_static
 
 bp = Blueprint("docs", __name__)
@@ -84,7 +85,8 @@ def docs():
     spec = build_spec()
     root = _built_docs()
     if root is None:
-        return Response(render(spec), mimetype="text/html")
+        return Response(render(spec), mimetype="text/html",
+                        headers={"Content-Security-Policy": policy_allowing_style(STYLE)})
     page = (root / "index.html").read_text(encoding="utf-8")
     page = page.replace("<!--api-reference-->", render_body(spec), 1)
     response = Response(page, mimetype="text/html")

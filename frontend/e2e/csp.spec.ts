@@ -1,0 +1,56 @@
+import type { Page } from '@playwright/test'
+import { drawSeven, expect, expectResults, test } from './fixtures'
+
+/**
+ * The Content-Security-Policy the server sends (backend/denoiser/api/security.py; nginx sends the same)
+ * is one the app and the docs page really work under: every feature is used, and Chromium reports no
+ * violation (a `securitypolicyviolation` event, recorded from before the page's own scripts run).
+ */
+
+async function recordViolations(page: Page) {
+  await page.addInitScript(() => {
+    const seen: string[] = []
+    ;(window as unknown as { __cspViolations: string[] }).__cspViolations = seen
+    document.addEventListener('securitypolicyviolation', (event) => {
+      seen.push(`${event.violatedDirective}: ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`)
+    })
+  })
+}
+
+async function violations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)
+}
+
+test('the app works under its CSP: draw, a gallery example, compare, latent map', async ({ page, consoleErrors }) => {
+  void consoleErrors // a CSP refusal is also a console error
+  await recordViolations(page)
+  const response = await page.goto('/')
+  const policy = response!.headers()['content-security-policy']
+  expect(policy).toContain("script-src 'self'")
+  expect(policy).toContain("frame-ancestors 'none'")
+  expect(response!.headers()['x-content-type-options']).toBe('nosniff')
+  await expect(page.getByText('API ready')).toBeVisible()
+
+  await drawSeven(page)
+  await expectResults(page)
+  await page.getByRole('button', { name: /^Example 1:/ }).click()
+  await expectResults(page)
+  await page.getByRole('button', { name: 'Compare all methods' }).click()
+  await expect(page.locator('[data-testid=compare-card]').nth(8)).toBeVisible()
+  await expect(page.getByRole('img', { name: /^Latent map of the test set/ })).toBeVisible()
+  expect(await violations(page), 'CSP violations on the app').toEqual([])
+})
+
+test('the docs page works under its CSP: Swagger UI renders and "try it" answers', async ({ page, consoleErrors }) => {
+  void consoleErrors
+  await recordViolations(page)
+  const response = await page.goto('/docs')
+  expect(response!.headers()['content-security-policy']).toContain("default-src 'self'")
+  const models = page.locator('.opblock-get').filter({ has: page.locator('[data-path="/models"]') }).first()
+  await models.locator('.opblock-summary').click()
+  const execute = models.getByRole('button', { name: 'Execute' })
+  if (!(await execute.isVisible())) await models.getByRole('button', { name: 'Try it out' }).click()
+  await execute.click()
+  await expect(models.locator('.live-responses-table tbody .response-col_status').first()).toContainText('200')
+  expect(await violations(page), 'CSP violations on /docs').toEqual([])
+})
