@@ -31,7 +31,7 @@ class TrainConfig:
     # "Train and evaluate"), since preprocess.prepare_digit already hands the model MNIST-like digits.
     augment_probability: float = 0.0
     epochs: int = 60
-    batch_size: int = 64
+    batch_size: int = 64  # per replica: with --distribute mirrored the global batch is this x devices
     learning_rate: float = 2e-3
     patience: int = 6
     val_fraction: float = 0.1
@@ -39,6 +39,7 @@ class TrainConfig:
     limit: int | None = None
     name: str | None = None
     output_dir: str = "models"
+    distribute: str = "none"  # "mirrored": tf.distribute.MirroredStrategy over every local GPU (distribute.py)
 
     def validate(self) -> None:
         """Raise ValueError for settings that cannot train."""
@@ -60,6 +61,8 @@ class TrainConfig:
             raise ValueError(f"augment_probability must be within [0, 1], got {self.augment_probability}")
         if self.beta < 0:
             raise ValueError(f"beta must be non-negative, got {self.beta}")
+        if self.distribute not in ("none", "mirrored"):
+            raise ValueError(f"distribute must be 'none' or 'mirrored', got {self.distribute!r}")
         if self.learning_rate <= 0:
             raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
 

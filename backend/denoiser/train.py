@@ -8,6 +8,7 @@ then exports models/<name>/<version>/ with its model card and history.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import platform
 import shlex
@@ -23,6 +24,7 @@ import tensorflow as tf
 
 from . import data, export, models
 from .config import TrainConfig, parse_noise_weights
+from .distribute import STRATEGIES, devices, make_strategy
 from .pipeline import steps_per_epoch, training_dataset, validation_arrays
 from .scoring import score
 
@@ -62,6 +64,8 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
     parser.add_argument("--limit", type=int, default=None, help="use only the first N training images")
     parser.add_argument("--name", default=None, help="model name under the output dir (default: dataset)")
     parser.add_argument("--output-dir", default=defaults.output_dir)
+    parser.add_argument("--distribute", default=defaults.distribute, choices=STRATEGIES,
+                        help="mirrored: one model copy per local GPU, gradients averaged; --batch-size per GPU")
     args = parser.parse_args(argv)
     config = TrainConfig(
         dataset=args.dataset, data_dir=args.data_dir, arch=args.arch, latent_dim=args.latent_dim,
@@ -70,7 +74,7 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
         augment_probability=args.augment_probability, epochs=args.epochs,
         batch_size=args.batch_size, learning_rate=args.learning_rate, patience=args.patience,
         val_fraction=args.val_fraction, seed=args.seed, limit=args.limit, name=args.name,
-        output_dir=args.output_dir)
+        output_dir=args.output_dir, distribute=args.distribute)
     config.validate()
     return config
 
@@ -101,13 +105,20 @@ def fit(config: TrainConfig, train_x: np.ndarray, val_x: np.ndarray,
     The same config and data give the same weights, bit for bit, on the same machine and library versions.
     """
     make_deterministic(config.seed)
-    autoencoder = builder() if builder else models.build(config.arch, config.latent_dim, config.width, config.beta)
-    train_ds = training_dataset(train_x, config)
+    strategy = make_strategy(config.distribute)
+    replicas = strategy.num_replicas_in_sync
+    per_step = dataclasses.replace(config, batch_size=config.batch_size * replicas)  # the global batch
+    train_ds = training_dataset(train_x, per_step)
     val_noisy, val_clean = validation_arrays(val_x, config)
-    steps = steps_per_epoch(len(train_x), config)
+    steps = steps_per_epoch(len(train_x), per_step)
     schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps * config.epochs, alpha=0.02)
-    trained = autoencoder.training_model
-    trained.compile(optimizer=keras.optimizers.Adam(schedule), loss=autoencoder.loss, metrics=["mae"])
+    with strategy.scope():  # variables made here are mirrored on every device
+        autoencoder = builder() if builder else models.build(config.arch, config.latent_dim, config.width,
+                                                              config.beta)
+        trained = autoencoder.training_model
+        trained.compile(optimizer=keras.optimizers.Adam(schedule), loss=autoencoder.loss, metrics=["mae"])
+    if replicas > 1:
+        print(f"MirroredStrategy: {replicas} replicas, global batch {per_step.batch_size}", flush=True)
     stop = keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True, verbose=1)
     history = trained.fit(
         train_ds, validation_data=(val_noisy, val_clean), epochs=config.epochs, steps_per_epoch=steps,
@@ -159,7 +170,7 @@ def main(argv: list[str] | None = None) -> Path:
                                   "polarity": "white strokes on black"}},
         "training": {"config": config.to_dict(), "epochs_run": len(history["loss"]), "best_epoch": best_epoch,
                      "seconds": round(seconds, 1), "n_train": len(train_x), "n_validation": len(val_x),
-                     "data_source": dataset.source,
+                     "data_source": dataset.source, "replicas": len(devices(config.distribute)),
                      "command": "python -m denoiser.train " + shlex.join(argv if argv is not None else sys.argv[1:]),
                      "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")},
         "metrics": {"validation": validation_report(autoencoder, val_x, config.seed)},

@@ -6,8 +6,8 @@ That the SPA and the docs page work under the policy is shown in Chromium (front
 from __future__ import annotations
 
 import base64
-import io
 import hashlib
+import io
 import re
 
 import pytest
