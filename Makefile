@@ -125,17 +125,20 @@ down: ## compose down
 test-containers: install $(PODMAN_COMPOSE_IF_NEEDED) ## Build both images (docker, else podman), run the compose stack and test it through nginx
 	PY=$(abspath $(PY)) COMPOSE="$(COMPOSE)" tests/containers/run.sh
 
-# train/evaluate in the api image, as you (so they can write ./models), DATA_DIR mounted at /data.
+# train/evaluate in the api image, as you (so they can write ./models, or $MODELS_DIR), DATA_DIR mounted
+# at /data; TRAIN_ARGS / EVALUATE_ARGS add flags (e.g. TRAIN_ARGS="--limit 2000").
+TRAIN_ARGS ?=
+EVALUATE_ARGS ?=
 COMPOSE_AS_ME = TRAIN_UID=$$(id -u) TRAIN_GID=$$(id -g) DATA_DIR=$(abspath $(DATA_DIR))
 compose-train: $(PODMAN_COMPOSE_IF_NEEDED) ## Train in the container: make compose-train DATASET=mnist EPOCHS=40
 	@test -d "$(DATA_DIR)/$(DATASET)" || { echo "error: no $(DATA_DIR)/$(DATASET): set DATA_DIR to the directory holding <dataset>/*-ubyte.gz" >&2; exit 1; }
 	$(COMPOSE_AS_ME) $(COMPOSE) --profile train run --rm train --dataset $(DATASET) --data-dir /data \
-	  --arch $(ARCH) --width $(WIDTH) --epochs $(EPOCHS) --output-dir /app/models --name $(DATASET)
+	  --arch $(ARCH) --width $(WIDTH) --epochs $(EPOCHS) --output-dir /app/models --name $(DATASET) $(TRAIN_ARGS)
 
 compose-evaluate: $(PODMAN_COMPOSE_IF_NEEDED) ## Evaluate in the container: make compose-evaluate MODEL=models/mnist/5
 	@test -d "$(DATA_DIR)" || { echo "error: no $(DATA_DIR): set DATA_DIR to the datasets directory" >&2; exit 1; }
-	$(COMPOSE_AS_ME) $(COMPOSE) --profile train run --rm evaluate --model /app/$(MODEL) --dataset $(DATASET) \
-	  --data-dir /data --noise $(NOISE)
+	$(COMPOSE_AS_ME) $(COMPOSE) --profile train run --rm evaluate --model /app/$(MODEL) --data-dir /data \
+	  --noise $(NOISE) $(EVALUATE_ARGS)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist
