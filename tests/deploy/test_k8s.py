@@ -67,7 +67,7 @@ def test_only_nginx_is_behind_the_ingress_and_services_stay_inside(resources):
     assert all(resource["spec"].get("type", "ClusterIP") == "ClusterIP"
                for (kind, _), resource in resources.items() if kind == "Service")
     web_env = {item["name"]: item["value"] for item in _container(resources, "denoiser-web")["env"]}
-    assert web_env["API_UPSTREAM"] == "denoiser-api:8000"
+    assert web_env["API_UPSTREAM"] == "denoiser-api.denoiser.svc.cluster.local:8000"  # no search domains
 
 
 def test_api_runs_as_the_images_non_root_user(resources):
