@@ -124,7 +124,8 @@ def naive_server(model: ServedModel, port: int):
 
     from denoiser.api import create_app
 
-    naive = dataclasses.replace(model, denoise_fn=PredictCall(model.path))
+    naive = dataclasses.replace(model, denoise_fn=PredictCall(model.path), lite=None,
+                                runtime={"path": "keras-predict", "reason": "the naive baseline"})
     app = create_app(Settings.from_env().with_overrides({"load_models": False, "log_level": "WARNING"}))
     app.extensions["denoiser.registry"] = Registry({model.name: naive}, model.name)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)

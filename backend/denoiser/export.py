@@ -9,6 +9,7 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
+from . import lite
 from .models import Autoencoder
 
 IMAGES_SPEC = tf.TensorSpec([None, 28, 28, 1], tf.float32, name="images")
@@ -58,6 +59,7 @@ def export_model(autoencoder: Autoencoder, directory: str | Path, metadata: dict
     directory.mkdir(parents=True, exist_ok=True)
     archive.write_out(str(directory), verbose=False)
     write_json(directory / "metadata.json", {**metadata, "has_decode": decoder is not None})
+    lite.write(directory)  # the API's fast path; when conversion fails, the SavedModel serves alone
     return directory
 
 

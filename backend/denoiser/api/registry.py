@@ -19,10 +19,14 @@ import numpy as np
 from denoiser import typicality
 from denoiser.api.errors import ApiError
 from denoiser.latent_map import LatentMap, Placement, read_payload
+from denoiser.lite import TOLERANCE, LiteModel
 from denoiser.tuned_baselines import TunedBaselines
 
 log = logging.getLogger("denoiser.api")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+LITE_MAX_BATCH = 64  # larger batches go through the SavedModel, whose per-call overhead they amortise
 
 
 def _read_json(path: Path) -> Any:
@@ -65,6 +69,9 @@ class ServedModel:
     typicality: dict | None = field(default=None, repr=False)
     # baselines.json + baselines_pca.npz: classical methods tuned on validation (what /compare runs)
     baselines: TunedBaselines | None = field(default=None, repr=False)
+    # model.tflite through LiteRT/XNNPACK, when it agrees with the SavedModel (`enable_fast_path`)
+    lite: LiteModel | None = field(default=None, repr=False)
+    runtime: dict = field(default_factory=lambda: {"path": "savedmodel", "reason": "not checked"})
 
     @property
     def can_decode(self) -> bool:
@@ -76,12 +83,16 @@ class ServedModel:
         """The dataset named in the model card."""
         return self.metadata.get("dataset")
 
+    def _fast(self, batch: np.ndarray) -> bool:
+        return self.lite is not None and len(batch) <= LITE_MAX_BATCH
+
     def denoise(self, images: np.ndarray) -> np.ndarray:
         """float32 [N, 28, 28, 1] in [0, 1] -> denoised float32 [N, 28, 28, 1] in [0, 1]."""
-        import tensorflow as tf
-
-        output = self.denoise_fn(images=tf.constant(images, dtype=tf.float32))["denoised"]
-        return np.clip(output.numpy(), 0.0, 1.0)
+        if self._fast(images):
+            output = self.lite.run("denoise", images=images)["denoised"]
+        else:
+            output = self._savedmodel("denoise", images=images)["denoised"]
+        return np.clip(output, 0.0, 1.0)
 
     def encode(self, images: np.ndarray) -> np.ndarray:
         """float32 [N, 28, 28, 1] -> latent float32 [N, D]."""
@@ -89,17 +100,25 @@ class ServedModel:
 
     def posterior(self, images: np.ndarray) -> dict[str, np.ndarray]:
         """The encode signature's outputs: `latent` [N, D] and, for the VAE, `log_variance` [N, D]."""
-        import tensorflow as tf
-
-        outputs = self.encode_fn(images=tf.constant(images, dtype=tf.float32))
-        return {key: value.numpy() for key, value in outputs.items()}
+        if self._fast(images):
+            return self.lite.run("encode", images=images)
+        return self._savedmodel("encode", images=images)
 
     def decode(self, latent: np.ndarray) -> np.ndarray:
         """latent float32 [N, D] -> images float32 [N, 28, 28, 1] in [0, 1] (models that can decode)."""
+        if self._fast(latent):
+            output = self.lite.run("decode", latent=latent)["images"]
+        else:
+            output = self._savedmodel("decode", latent=latent)["images"]
+        return np.clip(output, 0.0, 1.0)
+
+    def _savedmodel(self, signature: str, **inputs: np.ndarray) -> dict[str, np.ndarray]:
+        """One SavedModel signature as numpy -> {output: numpy} (the contract, and the fallback)."""
         import tensorflow as tf
 
-        output = self.decode_fn(latent=tf.constant(latent, dtype=tf.float32))["images"]
-        return np.clip(output.numpy(), 0.0, 1.0)
+        function = {"denoise": self.denoise_fn, "encode": self.encode_fn, "decode": self.decode_fn}[signature]
+        outputs = function(**{key: tf.constant(value, dtype=tf.float32) for key, value in inputs.items()})
+        return {key: value.numpy() for key, value in outputs.items()}
 
     def place(self, latent: np.ndarray) -> Placement | None:
         """Where codes [N, D] land on the latent map, their nearest map digits and vote; None without a map."""
@@ -111,8 +130,8 @@ class ServedModel:
         return typicality.describe(scores, self.typicality)
 
     def card(self) -> dict:
-        """metadata.json plus the served name and version."""
-        return {**self.metadata, "name": self.name, "version": self.version}
+        """metadata.json plus the served name and version, and the runtime that serves it."""
+        return {**self.metadata, "name": self.name, "version": self.version, "runtime": self.runtime}
 
 
 def _latent_map(path: Path) -> LatentMap | None:
@@ -125,6 +144,42 @@ def _latent_map(path: Path) -> LatentMap | None:
     except (ValueError, KeyError) as error:
         log.warning("latent map of %s not served: %s", path, error)
         return None
+
+
+def probe_batch(count: int = 4) -> np.ndarray:
+    """Fixed images the fast path must reproduce: sparse bright strokes on black, like digits."""
+    return (np.random.default_rng(0).random((count, 28, 28, 1), dtype=np.float32) ** 6).astype(np.float32)
+
+
+def enable_fast_path(model: ServedModel) -> None:
+    """Serve `model` through its model.tflite when every signature agrees with the SavedModel on
+    `probe_batch` within TOLERANCE; otherwise keep the SavedModel and log why."""
+    try:
+        lite = LiteModel.load(model.path)
+        if lite is None:
+            model.runtime = {"path": "savedmodel", "reason": "no model.tflite"}
+            return
+        images = probe_batch()
+        latent = model._savedmodel("encode", images=images)["latent"]
+        pairs = [("denoise", {"images": images}), ("encode", {"images": images})]
+        if model.can_decode:
+            pairs.append(("decode", {"latent": latent}))
+        worst = 0.0
+        for signature, inputs in pairs:
+            expected, got = model._savedmodel(signature, **inputs), lite.run(signature, **inputs)
+            worst = max([worst] + [float(np.max(np.abs(expected[key] - got[key]))) for key in expected])
+    except Exception as error:  # a broken or foreign file only costs the fast path
+        model.runtime = {"path": "savedmodel", "reason": f"model.tflite unusable: {error}"}
+        log.warning("%s/%d: TFLite fast path refused: %s", model.name, model.version, error)
+        return
+    if worst >= TOLERANCE:
+        model.runtime = {"path": "savedmodel", "reason": f"model.tflite differs from the SavedModel by {worst:.2g}"}
+        log.warning("%s/%d: TFLite fast path refused: max |diff| %.3g >= %g on the probe batch",
+                    model.name, model.version, worst, TOLERANCE)
+        return
+    model.lite = lite
+    model.runtime = {"path": "tflite", "delegate": "XNNPACK", "threads": 1, "max_batch": LITE_MAX_BATCH,
+                     "probe_max_abs_diff": float(f"{worst:.3g}")}
 
 
 def load_model(name: str, version: int, versions: list[int], path: Path) -> ServedModel:
@@ -147,6 +202,7 @@ def load_model(name: str, version: int, versions: list[int], path: Path) -> Serv
         typicality=_read_json(path / "typicality.json") if has_posterior else None,
         baselines=TunedBaselines.load(path),
     )
+    enable_fast_path(model)
     warm = np.zeros((1, 28, 28, 1), dtype=np.float32)
     model.denoise(warm)
     latent = model.encode(warm)
