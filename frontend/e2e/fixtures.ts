@@ -112,3 +112,13 @@ export async function expectResults(page: Page) {
     await expect.poll(() => img.evaluate((el: HTMLImageElement) => [el.complete, el.naturalWidth, el.naturalHeight])).toEqual([true, 28, 28])
   }
 }
+
+/** On /docs: open GET /models in Swagger UI, press "Try it out" when needed, execute, and expect a 200. */
+export async function tryGetModels(page: Page) {
+  const models = page.locator('.opblock-get').filter({ has: page.locator('[data-path="/models"]') }).first()
+  await models.locator('.opblock-summary').click()
+  const execute = models.getByRole('button', { name: 'Execute' })
+  if (!(await execute.isVisible())) await models.getByRole('button', { name: 'Try it out' }).click()
+  await execute.click()
+  await expect(models.locator('.live-responses-table tbody .response-col_status').first()).toContainText('200')
+}
