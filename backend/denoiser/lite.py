@@ -26,12 +26,44 @@ log = logging.getLogger("denoiser.lite")
 
 
 def convert(model_dir: Path) -> bytes:
-    """The SavedModel's denoise/encode/decode signatures as one TFLite flatbuffer (float32, as exported)."""
+    """The SavedModel's denoise/encode/decode signatures as one TFLite flatbuffer (float32, as exported).
+
+    Batch-agnostic when the converter can express the graph that way; else with a batch of one (some
+    decoders reshape to a channel count only known at run time, which TFLite's Conv2D cannot take), run
+    image by image."""
     import tensorflow as tf
 
-    present = [name for name in SIGNATURES if name in tf.saved_model.load(str(model_dir)).signatures]
-    converter = tf.lite.TFLiteConverter.from_saved_model(str(model_dir), signature_keys=present)
-    return converter.convert()
+    loaded = tf.saved_model.load(str(model_dir))
+    present = [name for name in SIGNATURES if name in loaded.signatures]
+    try:
+        return tf.lite.TFLiteConverter.from_saved_model(str(model_dir), signature_keys=present).convert()
+    except Exception as error:
+        log.info("%s: no batch-agnostic TFLite model (%s); converting with a batch of one",
+                 model_dir, str(error).splitlines()[-1][:200])
+        return _convert_batch_of_one(loaded, present)
+
+
+def _convert_batch_of_one(loaded, names: list[str]) -> bytes:
+    """The signatures re-traced with a static batch of 1, saved to a scratch SavedModel, then converted."""
+    import tempfile
+
+    import tensorflow as tf
+
+    module = tf.Module()
+    module.source = loaded  # keeps the variables tracked
+    signatures = {}
+    for name in names:
+        signature = loaded.signatures[name]
+        ((argument, spec),) = signature.structured_input_signature[1].items()
+        fixed = tf.TensorSpec([1, *spec.shape[1:]], tf.float32, name=argument)
+
+        def call(tensor, signature=signature, argument=argument):
+            return signature(**{argument: tensor})
+
+        signatures[name] = tf.function(call, input_signature=[fixed]).get_concrete_function()
+    with tempfile.TemporaryDirectory() as scratch:
+        tf.saved_model.save(module, scratch, signatures=signatures)
+        return tf.lite.TFLiteConverter.from_saved_model(scratch, signature_keys=names).convert()
 
 
 def write(model_dir: Path) -> Path | None:
@@ -72,13 +104,31 @@ class LiteModel:
         return interpreter
 
     def run(self, signature: str, **inputs: np.ndarray) -> dict[str, np.ndarray]:
-        """Call one signature (the runner resizes its inputs to the batch given)."""
+        """Call one signature: the runner resizes its inputs to the batch given, or, for a model converted
+        with a batch of one, the batch goes through image by image."""
         interpreter = self._interpreter()
         runner = self.local.runners.get(signature)
         if runner is None:
             runner = self.local.runners[signature] = interpreter.get_signature_runner(signature)
-        return {name: np.array(value) for name, value in
-                runner(**{key: np.ascontiguousarray(value, np.float32) for key, value in inputs.items()}).items()}
+        arrays = {key: np.ascontiguousarray(value, np.float32) for key, value in inputs.items()}
+        batch = len(next(iter(arrays.values())))
+        if batch > 1 and self._batch_of_one(runner):
+            parts = [self._call(runner, {key: value[i:i + 1] for key, value in arrays.items()}) for i in range(batch)]
+            return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+        return self._call(runner, arrays)
+
+    def converted_with_a_batch_of_one(self) -> bool:
+        """True when the model was converted with a static batch of one (batches run image by image)."""
+        return self._batch_of_one(self._interpreter().get_signature_runner("denoise"))
+
+    @staticmethod
+    def _call(runner, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {name: np.array(value) for name, value in runner(**arrays).items()}
+
+    @staticmethod
+    def _batch_of_one(runner) -> bool:
+        details = next(iter(runner.get_input_details().values()))
+        return int(details["shape_signature"][0]) == 1
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -112,6 +112,26 @@ class ServedModel:
             output = self._savedmodel("decode", latent=latent)["images"]
         return np.clip(output, 0.0, 1.0)
 
+    def run(self, signature: str, **inputs: np.ndarray) -> dict[str, np.ndarray]:
+        """One signature's raw outputs, as the bare SavedModel gives them (no clipping): the TFLite fast path
+        when it serves this model and the batch is small, else the SavedModel (the serving protocols)."""
+        if self._fast(next(iter(inputs.values()))):
+            return self.lite.run(signature, **inputs)
+        return self._savedmodel(signature, **inputs)
+
+    def signature_specs(self) -> dict[str, dict[str, dict[str, list[int]]]]:
+        """{signature: {"inputs": {name: shape}, "outputs": {name: shape}}}, -1 for unknown dimensions."""
+        functions = {"denoise": self.denoise_fn, "encode": self.encode_fn, "decode": self.decode_fn}
+        specs = {}
+        for signature, function in functions.items():
+            if function is None:
+                continue
+            inputs = function.structured_input_signature[1]
+            specs[signature] = {
+                "inputs": {key: _dims(spec.shape) for key, spec in sorted(inputs.items())},
+                "outputs": {key: _dims(spec.shape) for key, spec in sorted(function.structured_outputs.items())}}
+        return specs
+
     def _savedmodel(self, signature: str, **inputs: np.ndarray) -> dict[str, np.ndarray]:
         """One SavedModel signature as numpy -> {output: numpy} (the contract, and the fallback)."""
         import tensorflow as tf
@@ -132,6 +152,11 @@ class ServedModel:
     def card(self) -> dict:
         """metadata.json plus the served name and version, and the runtime that serves it."""
         return {**self.metadata, "name": self.name, "version": self.version, "runtime": self.runtime}
+
+
+def _dims(shape) -> list[int]:
+    """A TensorShape as a list, -1 where a dimension is unknown (the batch)."""
+    return [-1 if size is None else int(size) for size in shape.as_list()]
 
 
 def _latent_map(path: Path) -> LatentMap | None:
@@ -179,6 +204,7 @@ def enable_fast_path(model: ServedModel) -> None:
         return
     model.lite = lite
     model.runtime = {"path": "tflite", "delegate": "XNNPACK", "threads": 1, "max_batch": LITE_MAX_BATCH,
+                     "batch": "one image at a time" if lite.converted_with_a_batch_of_one() else "any",
                      "probe_max_abs_diff": float(f"{worst:.3g}")}
 
 
