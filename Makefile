@@ -16,7 +16,7 @@ export PYTHONUNBUFFERED := 1
 
 .PHONY: install install-python install-frontend frontend train evaluate test test-python test-frontend \
         test-e2e lint serve dev run compare study bench up down clean lock test-containers compose-train \
-        compose-evaluate
+        compose-evaluate models-lite
 
 install: install-python install-frontend ## Python venv + npm packages
 
@@ -68,13 +68,13 @@ evaluate: install-python ## Evaluate a model against baselines and write its rep
 
 test: install frontend test-python test-frontend test-e2e ## Everything CI runs
 
-test-python: install-python
+test-python: install-python models-lite
 	$(BIN)/pytest
 
 test-frontend: install-frontend
 	cd frontend && npm test
 
-test-e2e: install frontend
+test-e2e: install frontend models-lite
 	cd frontend && npm run e2e
 
 lint: install ## ruff + TypeScript type check + hadolint
@@ -82,7 +82,12 @@ lint: install ## ruff + TypeScript type check + hadolint
 	cd frontend && npm run lint
 	$(BIN)/hadolint Dockerfile
 
-serve: install-python ## gunicorn serving the API (and the built SPA) on $PORT
+# model.tflite (the API's TFLite/XNNPACK fast path) is derived from each served SavedModel and not kept in
+# git: written here once for the models that lack it (about 1 s each), as the api image does at build.
+models-lite: install-python ## Write the missing model.tflite files (the fast path) for the served models
+	$(PY) -m denoiser.lite --missing models
+
+serve: install-python models-lite ## gunicorn serving the API (and the built SPA) on $PORT
 	PORT=$(PORT) $(BIN)/gunicorn -c backend/gunicorn.conf.py 'denoiser.api.wsgi:app'
 
 dev: install-python ## Flask debug server (development only)

@@ -3,7 +3,9 @@
 TensorFlow's per-call overhead is most of a 28x28 model's call: the same `denoise` signature through
 TFLite/XNNPACK measured 0.62 ms against 2.23 ms through the SavedModel, with outputs equal within 1.2e-6
 (models/mnist/5, batches of 1 to 16). Export writes `model.tflite` beside the SavedModel, which stays the
-contract (TF Serving loads it, and the API falls back to it). The runtime is `ai-edge-litert`, TFLite's
+contract (TF Serving loads it, and the API falls back to it). The file is derived, deterministic and
+not kept in git (it would double the weights there): `make models-lite` writes the missing ones, and the
+api image writes them at build. The runtime is `ai-edge-litert`, TFLite's
 own package (TensorFlow 2.21 deprecates `tf.lite.Interpreter` in its favour); it installs cleanly beside
 tensorflow-cpu, with the same numpy and protobuf pins. Conversion still uses `tf.lite.TFLiteConverter`.
 
@@ -132,23 +134,28 @@ class LiteModel:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """python -m denoiser.lite DIR [DIR ...]: write model.tflite for model version directories, or for
-    the highest version of every model under a models/ tree."""
+    """python -m denoiser.lite [--missing] DIR [DIR ...]: write model.tflite for model version directories,
+    or for the highest version of every model under a models/ tree (`make models-lite` runs it)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m denoiser.lite", description=main.__doc__)
     parser.add_argument("paths", nargs="+", type=Path)
+    parser.add_argument("--missing", action="store_true", help="only models that have no model.tflite yet")
     args = parser.parse_args(argv)
+    targets = []
     for path in args.paths:
         if (path / "saved_model.pb").is_file():
-            targets = [path]
+            targets.append(path)
         else:
-            from .api.registry import discover
+            from .model_store import discover
 
-            targets = [path / name / str(versions[-1]) for name, versions in discover(path).items()]
-        for target in targets:
-            written = write(target)
-            print(f"{target}: {written.stat().st_size:,} bytes" if written else f"{target}: conversion failed")
+            targets += [path / name / str(versions[-1]) for name, versions in discover(path).items()]
+    for target in targets:
+        if args.missing and (target / TFLITE_NAME).is_file():
+            continue
+        written = write(target)
+        print(f"{target}: {written.stat().st_size:,} bytes" if written else f"{target}: conversion failed",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,33 +19,16 @@ from denoiser import typicality
 from denoiser.api.errors import ApiError
 from denoiser.latent_map import LatentMap, Placement, read_payload
 from denoiser.lite import TOLERANCE, LiteModel
+from denoiser.model_store import NAME_PATTERN, discover  # noqa: F401 (NAME_PATTERN: part of this API)
 from denoiser.tuned_baselines import TunedBaselines
 
 log = logging.getLogger("denoiser.api")
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
 LITE_MAX_BATCH = 64  # larger batches go through the SavedModel, whose per-call overhead they amortise
 
 
 def _read_json(path: Path) -> Any:
     """The parsed JSON file, or None when it does not exist."""
     return json.loads(path.read_text()) if path.is_file() else None
-
-
-def discover(model_dir: Path) -> dict[str, list[int]]:
-    """{name: sorted versions} for every `<model_dir>/<name>/<int>/saved_model.pb`."""
-    found: dict[str, list[int]] = {}
-    if not model_dir.is_dir():
-        return found
-    for entry in sorted(model_dir.iterdir()):
-        if not entry.is_dir() or not NAME_PATTERN.match(entry.name):
-            continue
-        versions = sorted(int(v.name) for v in entry.iterdir()
-                          if v.name.isdigit() and (v / "saved_model.pb").is_file())
-        if versions:
-            found[entry.name] = versions
-    return found
 
 
 @dataclass

@@ -31,7 +31,7 @@ class ServedModel:
 
 def _found(directory: Path | None) -> dict[str, Path]:
     """{name: highest version dir} of the exports under `directory` that have a model card."""
-    from ..api.registry import discover
+    from ..model_store import discover
 
     if directory is None:
         return {}
