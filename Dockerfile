@@ -73,6 +73,8 @@ COPY backend/ backend/
 COPY --from=frontend /src/frontend/dist frontend/dist/
 # The committed models are baked in; mount ./models over /app/models (read-only) to serve others.
 COPY models/ models/
+# model.tflite (the API's TFLite/XNNPACK fast path) is derived from each SavedModel and not kept in git.
+RUN python -m denoiser.lite --missing models
 # Numeric, so that Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
 USER 10001:10001
 EXPOSE 8000
