@@ -7,7 +7,20 @@ import logging
 from flask import Flask
 from flask_cors import CORS
 
-from denoiser.api import compare, docs, errors, health, inference, latent, observability, security, spa
+from denoiser.api import (
+    compare,
+    docs,
+    errors,
+    health,
+    inference,
+    latent,
+    observability,
+    security,
+    spa,
+    tensors,
+    tfserving,
+    v2,
+)
 from denoiser.api.formdata import ApiRequest
 from denoiser.api.registry import Registry
 from denoiser.api.settings import Settings
@@ -58,7 +71,8 @@ def create_app(test_config: dict | Settings | None = None) -> Flask:
     errors.register(app)
     observability.register(app)
     security.register(app)
-    for blueprint in (inference.bp, compare.bp, latent.bp, health.bp, docs.bp):
+    app.url_map.converters["model"] = tensors.ModelNameConverter  # `<model:name>:predict` (tensors.py)
+    for blueprint in (inference.bp, compare.bp, latent.bp, health.bp, docs.bp, tfserving.bp, v2.bp):
         app.register_blueprint(blueprint)
     if (settings.static_dir / "index.html").is_file():
         spa.register(app, settings.static_dir)

@@ -1,10 +1,16 @@
-"""One JSON shape for every failure: `{"error": {"code", "message"}, "request_id"}`."""
+"""One JSON shape for every failure: `{"error": {"code", "message"}, "request_id"}`.
+
+Except under the serving protocols' paths (/v1/..., TF Serving REST, and /v2[/...], the Open Inference
+Protocol): there the same handler answers `{"error": "<message>"}`, the shape TF Serving, Triton and KServe
+give and their clients parse (tritonclient raises InferenceServerException with the string under "error"),
+so that a client cannot tell this API from TF Serving or a v2 server. The status codes are the same.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify
+from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("denoiser.api")
@@ -31,8 +37,17 @@ class ApiError(Exception):
         self.message = message
 
 
+def protocol_path(path: str) -> bool:
+    """True for the paths of the serving protocols (TF Serving REST /v1/..., Open Inference Protocol /v2...)."""
+    return path.startswith("/v1/") or path == "/v2" or path.startswith("/v2/")
+
+
 def error_response(status: int, code: str, message: str):
-    """The JSON error response of DESIGN.md."""
+    """The JSON error response of DESIGN.md (the protocols' `{"error": message}` under their paths)."""
+    if protocol_path(request.path):
+        response = jsonify({"error": message})
+        response.status_code = status
+        return response
     body = {"error": {"code": code, "message": message}, "request_id": g.get("request_id", "")}
     response = jsonify(body)
     response.status_code = status
