@@ -318,8 +318,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--compare", action="store_true",
                         help="only time POST /compare on the gallery digits and rank its methods")
     parser.add_argument("--methods", default=None, help="with --compare: the methods option (e.g. all)")
+    parser.add_argument("--load", action="store_true",
+                        help="only throughput under 1, 8 and 32 concurrent clients, per gunicorn layout")
+    parser.add_argument("--layouts", default=None, help="with --load: workers x threads, e.g. 1x4,2x2 (default: six)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="with --load: seconds per client count")
     args = parser.parse_args(argv)
-    if args.compare:
+    if args.load:
+        from denoiser.bench_load import LAYOUTS, load_report, load_timing
+
+        layouts = ([tuple(int(n) for n in layout.split("x")) for layout in args.layouts.split(",")]
+                   if args.layouts else LAYOUTS)
+        model_path = args.model_dir / args.model / str(discover(args.model_dir)[args.model][-1])
+        image = Path(args.image).read_bytes() if args.image else default_image(model_path)
+        results = load_timing(args.model_dir, image, layouts, seconds=args.seconds)
+        print(load_report(results))
+    elif args.compare:
         from denoiser.bench_compare import compare_report, compare_timing
 
         results = compare_timing(args.model_dir, methods=args.methods)

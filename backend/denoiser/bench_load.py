@@ -1,0 +1,101 @@
+"""`python -m denoiser.bench --load`: throughput of /denoise under concurrent clients, per server layout.
+
+For each gunicorn layout (workers x threads) a fresh server is started with `backend/gunicorn.conf.py`,
+then 1, 8 and 32 clients (threads here, each with its own keep-alive connection) post the example digit
+for a fixed time; requests/s, p50 and p99 latency and errors are reported. The client threads share this
+process and the server's 2 cores, so the figures are what one machine serves to itself: compare layouts
+within one run, not with another machine.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+LAYOUTS = ((1, 1), (1, 4), (2, 1), (2, 2), (2, 4), (4, 1))  # (workers, threads per worker)
+CLIENTS = (1, 8, 32)
+
+
+def drive(port: int, image: bytes, clients: int, seconds: float, accept: str = "image/png") -> dict:
+    """`clients` threads posting /denoise for `seconds`; throughput, latency percentiles and errors."""
+    from denoiser.bench import Poster
+
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    start = threading.Barrier(clients + 1)
+    deadline = [0.0]
+
+    def client(index: int) -> None:
+        post = Poster(port, "/denoise", {"model": "mnist", "seed": "0"}, image, accept)
+        start.wait()
+        while time.perf_counter() < deadline[0]:
+            began = time.perf_counter()
+            try:
+                post()
+                latencies[index].append(time.perf_counter() - began)
+            except Exception:  # a failed request counts, and the client reconnects
+                errors[index] += 1
+                post.close()
+                post = Poster(port, "/denoise", {"model": "mnist", "seed": "0"}, image, accept)
+        post.close()
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    deadline[0] = time.perf_counter() + seconds
+    start.wait()
+    for thread in threads:
+        thread.join(seconds + 60)
+    done = np.array([value for values in latencies for value in values]) * 1000
+    return {"clients": clients, "seconds": seconds, "requests": int(done.size), "errors": int(sum(errors)),
+            "requests_per_second": round(done.size / seconds, 1),
+            "p50_ms": round(float(np.percentile(done, 50)), 2) if done.size else None,
+            "p99_ms": round(float(np.percentile(done, 99)), 2) if done.size else None}
+
+
+def load_timing(model_dir: Path, image: bytes, layouts=LAYOUTS, clients=CLIENTS, seconds: float = 10.0) -> dict:
+    """Every layout under every client count; a fresh gunicorn per layout (1 TF thread per worker)."""
+    from denoiser.bench import free_port, start_gunicorn
+
+    rows = []
+    for workers, threads in layouts:
+        port = free_port()
+        with tempfile.TemporaryDirectory() as scratch:
+            server = start_gunicorn(model_dir, port, Path(scratch) / "gunicorn.log",
+                                    {"WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads),
+                                     "DENOISER_TF_THREADS": "1"})
+            try:
+                drive(port, image, 4, 2.0)  # warm every worker and thread
+                for count in clients:
+                    rows.append({"workers": workers, "threads": threads, **drive(port, image, count, seconds)})
+                    print(load_row(rows[-1]), flush=True)
+            finally:
+                server.terminate()
+                server.wait(30)
+    return {"rows": rows}
+
+
+def load_row(row: dict) -> str:
+    """One table line."""
+    return (f"{row['workers']} x {row['threads']:<8} {row['clients']:>7} {row['requests_per_second']:>10.1f} "
+            f"{row['p50_ms'] or 0:>9.2f} {row['p99_ms'] or 0:>9.2f} {row['errors']:>7}")
+
+
+def load_report(results: dict) -> str:
+    """The table, and the best layout at 8 clients."""
+    import os
+
+    header = (f"POST /denoise (PNG answer), concurrent keep-alive clients; {os.cpu_count()} CPUs, "
+              f"load average {os.getloadavg()[0]:.1f}\n"
+              "workers x threads  clients  requests/s   p50 ms    p99 ms  errors")
+    lines = [header] + [load_row(row) for row in results["rows"]]
+    at8 = [row for row in results["rows"] if row["clients"] == 8 and not row["errors"]]
+    if at8:
+        best = max(at8, key=lambda row: row["requests_per_second"])
+        lines.append(f"best at 8 clients: {best['workers']} workers x {best['threads']} threads, "
+                     f"{best['requests_per_second']:.0f} requests/s, p99 {best['p99_ms']:.1f} ms")
+    return "\n".join(lines)
