@@ -234,6 +234,119 @@ def _compare() -> dict:
 
 
 NAME_PARAM = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+VERSION_PARAM = {"name": "version", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
+ANY = {}  # any JSON value
+PROTOCOL_ERRORS = {
+    "400": "Bad body, signature, tensor name, shape, datatype or value.",
+    "404": "Unknown model or version, or unknown path.",
+    "413": "Body over the upload limit, or more examples than the batch limit.",
+    "503": "Models not loaded yet.",
+}
+
+
+def _protocol(summary: str, schema: dict, *errors: str, body: dict | None = None, binary: bool = False,
+              version: bool = False, name: bool = True) -> dict:
+    """An operation of the serving protocols: their `{"error": "..."}` on failure (tfserving.py, v2.py)."""
+    ok = _json(schema, "Success.")
+    if binary:
+        ok["content"]["application/octet-stream"] = {"schema": {"type": "string", "format": "binary"}}
+        ok["description"] = ("Success: JSON, or (binary tensor data extension) the JSON header, whose length "
+                             "`Inference-Header-Content-Length` gives, followed by the binary outputs.")
+    operation = {"summary": summary, "responses": {"200": ok, **{
+        status: _json(_ref("ProtocolError"), PROTOCOL_ERRORS[status]) for status in errors}}}
+    parameters = ([NAME_PARAM] if name else []) + ([VERSION_PARAM] if version else [])
+    if parameters:
+        operation["parameters"] = parameters
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    return operation
+
+
+SCHEMAS["ProtocolError"] = _obj({"error": TEXT}, ["error"], additionalProperties=False)
+SCHEMAS["TfServingStatus"] = _obj({"model_version_status": {"type": "array", "minItems": 1, "items": _obj(
+    {"version": TEXT, "state": {"type": "string", "enum": ["AVAILABLE"]},
+     "status": _obj({"error_code": TEXT, "error_message": TEXT}, ["error_code", "error_message"])},
+    ["version", "state", "status"])}}, ["model_version_status"])
+SCHEMAS["TfServingMetadata"] = _obj(
+    {"model_spec": _obj({"name": TEXT, "signature_name": TEXT, "version": TEXT}, ["name", "version"]),
+     "metadata": _obj({"signature_def": _obj({"signature_def": {"type": "object"}}, ["signature_def"])},
+                      ["signature_def"])}, ["model_spec", "metadata"])
+SCHEMAS["TfServingPredictRequest"] = _obj(
+    {"signature_name": {"type": "string", "enum": ["serving_default", "denoise", "encode", "decode"]},
+     "instances": {"type": "array", "description": "Row format: one tensor (or {input: tensor}) per example."},
+     "inputs": {"description": "Columnar format: the batch tensor, or {input: batch tensor}."}},
+    description="Exactly one of `instances` and `inputs`; images are float32 [N,28,28,1] in [0, 1], decode "
+                "codes [N,D].")
+SCHEMAS["TfServingPredictResponse"] = _obj(
+    {"predictions": {"type": "array"}, "outputs": ANY},
+    description="`predictions` (row format) or `outputs` (columnar format).")
+TENSOR_META = _obj({"name": TEXT, "datatype": {"type": "string", "enum": ["FP32"]},
+                    "shape": {"type": "array", "items": {"type": "integer"}}}, ["name", "datatype", "shape"])
+SCHEMAS["V2ModelMetadata"] = _obj(
+    {"name": TEXT, "versions": {"type": "array", "items": TEXT}, "platform": TEXT,
+     "inputs": {"type": "array", "items": TENSOR_META}, "outputs": {"type": "array", "items": TENSOR_META},
+     "parameters": {"type": "object"}}, ["name", "versions", "platform", "inputs", "outputs"])
+SCHEMAS["V2InferRequest"] = _obj(
+    {"id": TEXT, "parameters": _obj({"signature_name": {"type": "string", "enum": [
+        "serving_default", "denoise", "encode", "decode"]}, "binary_data_output": {"type": "boolean"}}),
+     "inputs": {"type": "array", "items": _obj(
+         {"name": TEXT, "datatype": {"type": "string", "enum": ["FP32"]},
+          "shape": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+          "parameters": _obj({"binary_data_size": {"type": "integer", "minimum": 0}}),
+          "data": {"type": "array"}}, ["name", "datatype", "shape"])},
+     "outputs": {"type": "array", "items": _obj({"name": TEXT, "parameters": _obj(
+         {"binary_data": {"type": "boolean"}})}, ["name"])}}, ["inputs"])
+SCHEMAS["V2InferResponse"] = _obj(
+    {"model_name": TEXT, "model_version": TEXT, "id": TEXT, "outputs": {"type": "array", "items": _obj(
+        {"name": TEXT, "datatype": TEXT, "shape": {"type": "array", "items": {"type": "integer"}},
+         "data": {"type": "array", "items": NUMBER}, "parameters": {"type": "object"}},
+        ["name", "datatype", "shape"])}}, ["model_name", "model_version", "outputs"])
+
+
+def _protocol_paths() -> dict:
+    """TF Serving REST (/v1) and the Open Inference Protocol (/v2) operations."""
+    status = _ref("TfServingStatus")
+    metadata = _ref("TfServingMetadata")
+    predict = dict(body=_ref("TfServingPredictRequest"))
+    infer = dict(body=_ref("V2InferRequest"), binary=True)
+    model_ready = _obj({"name": TEXT, "ready": {"type": "boolean"}}, ["name", "ready"])
+    return {
+        "/v1/models/{name}": {"get": _protocol("TF Serving: the model's status.", status, "404", "503")},
+        "/v1/models/{name}/versions/{version}": {"get": _protocol(
+            "TF Serving: one version's status.", status, "404", "503", version=True)},
+        "/v1/models/{name}/metadata": {"get": _protocol(
+            "TF Serving: the SavedModel's signature defs.", metadata, "404", "503")},
+        "/v1/models/{name}/versions/{version}/metadata": {"get": _protocol(
+            "TF Serving: one version's signature defs.", metadata, "404", "503", version=True)},
+        "/v1/models/{name}:predict": {"post": _protocol(
+            "TF Serving: run a signature (row or columnar format).", _ref("TfServingPredictResponse"),
+            "400", "404", "413", "503", **predict)},
+        "/v1/models/{name}/versions/{version}:predict": {"post": _protocol(
+            "TF Serving: run a signature of one version.", _ref("TfServingPredictResponse"),
+            "400", "404", "413", "503", version=True, **predict)},
+        "/v2": {"get": _protocol("Open Inference Protocol: server metadata.", _obj(
+            {"name": TEXT, "version": TEXT, "extensions": {"type": "array", "items": TEXT}},
+            ["name", "version", "extensions"]), name=False)},
+        "/v2/health/live": {"get": _protocol("Open Inference Protocol: liveness.", _obj(
+            {"live": {"type": "boolean"}}, ["live"]), name=False)},
+        "/v2/health/ready": {"get": _protocol("Open Inference Protocol: readiness.", _obj(
+            {"ready": {"type": "boolean"}}, ["ready"]), "503", name=False)},
+        "/v2/models/{name}": {"get": _protocol(
+            "Open Inference Protocol: model metadata.", _ref("V2ModelMetadata"), "404", "503")},
+        "/v2/models/{name}/versions/{version}": {"get": _protocol(
+            "Open Inference Protocol: one version's metadata.", _ref("V2ModelMetadata"), "404", "503",
+            version=True)},
+        "/v2/models/{name}/ready": {"get": _protocol(
+            "Open Inference Protocol: the model is loaded.", model_ready, "404", "503")},
+        "/v2/models/{name}/versions/{version}/ready": {"get": _protocol(
+            "Open Inference Protocol: the version is loaded.", model_ready, "404", "503", version=True)},
+        "/v2/models/{name}/infer": {"post": _protocol(
+            "Open Inference Protocol: run a signature (`parameters.signature_name`).", _ref("V2InferResponse"),
+            "400", "404", "413", "503", **infer)},
+        "/v2/models/{name}/versions/{version}/infer": {"post": _protocol(
+            "Open Inference Protocol: run a signature of one version.", _ref("V2InferResponse"),
+            "400", "404", "413", "503", version=True, **infer)},
+    }
 MODEL_PARAM = {"name": "model", "in": "query", "required": False, "schema": {"type": "string"}}
 
 
@@ -270,12 +383,14 @@ def build_spec() -> dict:
         "/metrics": {"get": _get("Prometheus metrics of all workers.", TEXT, media="text/plain")},
         "/openapi.json": {"get": _get("This document.", free_object)},
         "/docs": {"get": _get("This document as a readable page.", TEXT, media="text/html")},
+        **_protocol_paths(),
     }
     return {
         "openapi": "3.0.3",
         "info": {"title": "Digit denoiser API", "version": __version__,
                  "description": "Denoise and encode digit images with the exported SavedModels. "
-                                "Every error answers `{\"error\": {\"code\", \"message\"}, \"request_id\"}`; "
+                                "Every error answers `{\"error\": {\"code\", \"message\"}, \"request_id\"}` "
+                                "(under /v1/ and /v2, the serving protocols' `{\"error\": \"...\"}`); "
                                 "every response carries `X-Request-ID` (the request's, or a generated one)."},
         "paths": paths,
         "components": {

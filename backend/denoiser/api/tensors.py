@@ -76,7 +76,7 @@ def to_array(value, name: str) -> np.ndarray:
         raise ApiError(400, "bad_request", f"input {name} must be a (nested) list of numbers")
     try:
         array = np.asarray(value, dtype=np.float64)
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
         raise ApiError(400, "bad_request", f"input {name} must be a rectangular (nested) list of numbers") from error
     if array.dtype == object:
         raise ApiError(400, "bad_request", f"input {name} must be a rectangular (nested) list of numbers")

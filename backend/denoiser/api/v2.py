@@ -13,6 +13,7 @@ Errors are `{"error": "<message>"}` (errors.protocol_path).
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -111,7 +112,7 @@ def _split_body() -> tuple[dict, bytes]:
         header_bytes, binary = raw[:int(length)], raw[int(length):]
     try:
         header = json.loads(header_bytes)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:
         raise ApiError(400, "bad_request", f"the inference request is not JSON: {str(error)[:80]}") from error
     if not isinstance(header, dict):
         raise ApiError(400, "bad_request", "the inference request must be a JSON object")
@@ -143,10 +144,10 @@ def _input_arrays(model, signature: str, header: dict, binary: bytes) -> dict[st
             datatype = str(tensor.get("datatype"))[:16]
             raise ApiError(400, "bad_request", f"input {name}: datatype must be FP32, got {datatype}")
         shape = tensor.get("shape")
-        if (not isinstance(shape, list) or not shape
+        if (not isinstance(shape, list) or not 0 < len(shape) <= 8
                 or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 1 << 24 for d in shape)):
             raise ApiError(400, "bad_request", f"input {name}: `shape` must be a list of non-negative integers")
-        count = int(np.prod(shape))
+        count = math.prod(shape)
         size = _parameters(tensor.get("parameters"), f"input {name}").get("binary_data_size")
         if size is not None:
             if not isinstance(size, int) or isinstance(size, bool) or size != count * 4 or offset + size > len(binary):
