@@ -88,14 +88,23 @@ CMD ["gunicorn", "-c", "backend/gunicorn.conf.py", "denoiser.api.wsgi:app"]
 # deploy/nginx/default.conf.template is rendered by the image's own entrypoint
 # (/etc/nginx/templates/*.template -> /etc/nginx/conf.d/*, envsubst of the variables defined below).
 FROM ${NGINX_IMAGE} AS web
-# NGINX_ENTRYPOINT_LOCAL_RESOLVERS: the entrypoint exports NGINX_LOCAL_RESOLVERS (the DNS servers of
-# /etc/resolv.conf), so that nginx looks the api service up again when its address changes.
+# RATE_LIMIT_*: per-client request rates and bursts (docs/deployment.md); REAL_IP_FROM: a trusted proxy.
+# NGINX_RESOLVER: the DNS server nginx asks for API_UPSTREAM (again every few seconds, so that it follows
+# the api replicas); empty: deploy/nginx/15-api-resolver.envsh, run by the image's entrypoint before it
+# renders the template, takes the container engine's DNS (the first nameserver of /etc/resolv.conf).
 ENV NGINX_PORT=80 \
     API_UPSTREAM=api:8000 \
     NGINX_ROOT=/usr/share/nginx/html \
     CLIENT_MAX_BODY_SIZE=10m \
     PROXY_READ_TIMEOUT=120s \
-    NGINX_ENTRYPOINT_LOCAL_RESOLVERS=1
+    RATE_LIMIT_API=10r/s \
+    RATE_LIMIT_API_BURST=60 \
+    RATE_LIMIT_COMPARE=2r/s \
+    RATE_LIMIT_COMPARE_BURST=20 \
+    RATE_LIMIT_RETRY_AFTER=1 \
+    REAL_IP_FROM=127.0.0.1/32 \
+    NGINX_RESOLVER=""
+COPY deploy/nginx/15-api-resolver.envsh /docker-entrypoint.d/15-api-resolver.envsh
 COPY deploy/nginx/default.conf.template /etc/nginx/templates/default.conf.template
 COPY --from=frontend /src/frontend/dist /usr/share/nginx/html/
 EXPOSE 80

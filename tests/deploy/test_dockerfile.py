@@ -88,9 +88,11 @@ def test_web_stage_uses_the_nginx_template_mechanism(stages, kit):
     # every ${VAR} of the template must have a default here, or nginx would see the literal text.
     used = set(re.findall(r"\$\{([A-Z_][A-Z0-9_]*)\}", kit.NGINX_TEMPLATE.read_text()))
     assert used, "the template is expected to use ${VAR} placeholders"
-    # NGINX_LOCAL_RESOLVERS is computed by the entrypoint itself, when NGINX_ENTRYPOINT_LOCAL_RESOLVERS is set.
-    assert web.env().get("NGINX_ENTRYPOINT_LOCAL_RESOLVERS")
-    missing = used - set(web.env()) - {"NGINX_LOCAL_RESOLVERS"}
+    # NGINX_RESOLVER (empty here) is filled in by deploy/nginx/15-api-resolver.envsh, which the image's
+    # entrypoint sources before it renders the template (tests/deploy/test_nginx_resolver.py).
+    assert "NGINX_RESOLVER" in used and web.env()["NGINX_RESOLVER"] == ""
+    assert any(c.endswith("/docker-entrypoint.d/15-api-resolver.envsh") for c in copies)
+    missing = used - set(web.env())
     assert not missing, f"template variables without an ENV default in the web stage: {sorted(missing)}"
 
 

@@ -109,9 +109,9 @@ def write_nginx_config(kit, stages, prefix: Path, listen_port: int, api_port: in
     """Render deploy/nginx/default.conf.template with the web stage's ENV defaults, overriding only
     where to listen, where the API is and where the SPA lies; returns the main config's path."""
     variables = stages["web"].env()
-    # NGINX_LOCAL_RESOLVERS: what the image's entrypoint reads from /etc/resolv.conf; an IP upstream is
-    # never looked up, but the resolver directive needs an address.
-    variables.update(NGINX_LOCAL_RESOLVERS="127.0.0.1")
+    # NGINX_RESOLVER: what deploy/nginx/15-api-resolver.envsh reads from /etc/resolv.conf in the image;
+    # an IP upstream is never looked up, but the resolver directive needs an address.
+    variables.update(NGINX_RESOLVER="127.0.0.1")
     variables.update(NGINX_PORT=f"127.0.0.1:{listen_port}", API_UPSTREAM=f"127.0.0.1:{api_port}",
                      NGINX_ROOT=str(kit.ROOT / "frontend" / "dist"))
     rendered = kit.render_template(kit.NGINX_TEMPLATE.read_text(), variables)
@@ -229,19 +229,42 @@ def test_rendered_template_passes_nginx_config_test(kit, stages, tmp_path):
     assert "test is successful" in result.stderr
 
 
+def api_locations(template: str) -> dict[str, str]:
+    """The template's regex locations that proxy to the API: {regex: block text}."""
+    import re
+
+    blocks = re.findall(r"location ~ (\S+) \{(.*?)\n    \}", template, re.DOTALL)
+    return {regex: body for regex, body in blocks if "proxy_pass $denoiser_api;" in body}
+
+
 def test_every_api_route_is_proxied_by_nginx(kit):
-    # The first path segment of every Flask route of the API blueprint must match nginx's API location;
-    # anything else would get the SPA's index.html (or a 405 for a POST) from nginx.
+    # The first path segment of every Flask route of the API blueprint must match one of nginx's API
+    # locations; anything else would get the SPA's index.html (or a 405 for a POST) from nginx. The POST
+    # routes (side-effect free) are retried on another replica (non_idempotent), the GET routes by
+    # default; /compare also passes the stricter rate-limit zone.
     import re
 
     source = "\n".join(p.read_text() for p in (kit.ROOT / "backend" / "denoiser" / "api").glob("*.py"))
-    routes = set(re.findall(r'@bp\.(?:get|post|put|delete|route)\("(/[^"]*)"', source))
-    segments = {route.split("/")[1] for route in routes} - {"", "<spa:path>"}
+    routes = re.findall(r'@bp\.(get|post|put|delete|route)\("(/[^"]*)"(?:, methods=\[([^]]*)\])?', source)
+    segments = {route.split("/")[1] for _, route, _ in routes} - {"", "<spa:path>"}
+    posts = {route.split("/")[1] for method, route, methods in routes if method == "post" or "POST" in methods}
     assert {"denoise", "compare", "decode", "models"} <= segments
-    template = kit.NGINX_TEMPLATE.read_text()
-    location = re.search(r"location ~ (\^/\(.*?\)\(/\|\$\)) \{", template).group(1)
-    unproxied = sorted(s for s in segments if not re.match(location, f"/{s}"))
+    assert {"denoise", "encode", "decode", "compare"} <= posts
+    locations = api_locations(kit.NGINX_TEMPLATE.read_text())
+    assert len(locations) == 3, locations.keys()
+
+    def location_of(segment: str) -> str | None:
+        found = [body for regex, body in locations.items() if re.match(regex, f"/{segment}")]
+        assert len(found) <= 1, f"/{segment} matches several API locations"
+        return found[0] if found else None
+
+    unproxied = sorted(s for s in segments if location_of(s) is None)
     assert not unproxied, f"API routes nginx serves as the SPA: {unproxied}"
+    for segment in segments:
+        body = location_of(segment)
+        assert "limit_req zone=denoiser_api " in body, segment
+        assert ("non_idempotent" in body) == (segment in posts), segment
+        assert ("zone=denoiser_compare" in body) == (segment == "compare"), segment
 
 
 def test_render_replaces_only_the_listed_variables(kit):
@@ -390,3 +413,171 @@ def test_ui_through_nginx_in_chromium(kit, web):
     assert "denoised drawing" in report["steps"] and "denoised example" in report["steps"]
     assert any(call.startswith("POST /denoise 200") for call in report["api_calls"]), report["api_calls"]
     assert not report["failed_requests"], report["failed_requests"]
+
+
+# ------------------------------------------------------------------------------------------------------
+# hardening: security headers, rate limits, slow clients (issue 13 parts 3 and 4)
+
+def traffic(kit):
+    """tests/containers/traffic.py (slow clients, timed and steady traffic), imported by path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("traffic", kit.ROOT / "tests" / "containers" / "traffic.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def raw_answer(url: str, data: bytes | None = None, headers: dict | None = None, timeout: float = 30):
+    """(status, the headers as sent, repeated names included, body); no raise on 4xx/5xx."""
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def assert_security_headers(headers, where: str) -> None:
+    """Each header of the API's security.HEADERS exactly once, with the API's value."""
+    from denoiser.api import security
+
+    for name, value in security.HEADERS.items():
+        assert headers.get_all(name) == [value], f"{where}: {name} = {headers.get_all(name)}"
+
+
+def digit_data_url(kit) -> str:
+    return "data:image/png;base64," + base64.b64encode(digit_png(kit)).decode()
+
+
+def test_nginx_sends_the_security_headers_on_what_it_answers_itself(kit, web, tmp_path):
+    asset = next((kit.ROOT / "frontend" / "dist" / "assets").glob("*.js")).name
+    for path in ("/", "/index.html", "/some/client/route", f"/assets/{asset}", "/assets/no-such-file.js"):
+        status, headers, _ = raw_answer(web["url"] + path)
+        assert status in (200, 404), path
+        assert_security_headers(headers, path)
+        assert headers["X-Request-ID"], path
+    # nginx's own JSON errors: 413 (body over the limit)
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(11 * 1024 * 1024))
+    status, headers, body = raw_answer(web["url"] + "/denoise", big.read_bytes(),
+                                       {"Content-Type": "application/octet-stream"})
+    assert status == 413 and json.loads(body)["error"]["code"] == "payload_too_large"
+    assert_security_headers(headers, "413")
+
+
+def test_proxied_api_answers_carry_each_security_header_once(kit, web):
+    # The API sets them itself; nginx adds none of its own there (no duplicates).
+    for path in ("/healthz", "/openapi.json", "/docs", "/models"):
+        status, headers, _ = raw_answer(web["url"] + path)
+        assert status == 200, path
+        assert_security_headers(headers, path)
+        assert len(headers.get_all("X-Request-ID")) == 1, path
+    status, headers, _ = raw_answer(web["url"] + "/denoise", b"{}", {"Content-Type": "application/json"})
+    assert status == 400
+    assert_security_headers(headers, "the API's 400")
+
+
+def test_the_api_down_503_carries_the_security_headers(kit, stages, tmp_path):
+    nginx = kit.require_binary("nginx", "/usr/sbin/nginx")
+    prefix, port = tmp_path / "nginx", kit.free_port()
+    config = write_nginx_config(kit, stages, prefix, port, kit.free_port())
+    log = prefix / "nginx.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(nginx_command(nginx, prefix, config), stdout=sink,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        status, headers, body = wait_until(lambda: raw_answer(f"http://127.0.0.1:{port}/denoise", b"{}",
+                                                              {"Content-Type": "application/json"}, timeout=2),
+                                           30, "nginx", process, log)
+        assert status == 503 and json.loads(body)["error"]["code"] == "not_ready"
+        assert headers.get_all("Retry-After") == ["5"]
+        assert_security_headers(headers, "503")
+    finally:
+        stop(process, signal.SIGQUIT)
+
+
+def test_rate_limits_per_client_address(kit, stages, web):
+    # The template's defaults: /compare 2r/s with a burst of 20 (on top of the general 10r/s, burst 60).
+    # Clients are told apart by X-Forwarded-For, which nginx believes from REAL_IP_FROM (127.0.0.1/32 by
+    # default: this test's loopback connections), as it would from an Ingress controller.
+    env = stages["web"].env()
+    compare_burst, api_burst = int(env["RATE_LIMIT_COMPARE_BURST"]), int(env["RATE_LIMIT_API_BURST"])
+    url = web["url"]
+    empty = b"{}"
+
+    def ask(path: str, client: str, data: bytes | None = empty):
+        headers = {"X-Forwarded-For": client}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        return raw_answer(url + path, data, headers)
+
+    # A burst of /compare from one address: the first 1 + burst reach the API (its 400 for an empty
+    # body), the rest get nginx's 429 in the API's error shape, with Retry-After.
+    statuses = [ask("/compare", "198.51.100.1")[0] for _ in range(compare_burst + 10)]
+    assert statuses[:compare_burst + 1] == [400] * (compare_burst + 1), statuses
+    assert set(statuses[compare_burst + 1:]) == {429}, statuses
+    status, headers, body = ask("/compare", "198.51.100.1")
+    assert status == 429 and headers["Content-Type"] == "application/json"
+    answer = json.loads(body)
+    assert answer["error"]["code"] == "too_many_requests" and answer["request_id"] == headers["X-Request-ID"]
+    retry_after = int(headers["Retry-After"])
+    assert retry_after == int(env["RATE_LIMIT_RETRY_AFTER"])
+    assert_security_headers(headers, "429")
+    # The same client still gets the other routes (the general zone), another client gets /compare.
+    assert ask("/denoise", "198.51.100.1")[0] == 400
+    assert ask("/compare", "198.51.100.2")[0] == 400
+    # After Retry-After seconds the first client is served again.
+    time.sleep(retry_after)
+    assert ask("/compare", "198.51.100.1")[0] == 400
+
+    # The general zone: a burst of GET /healthz past it from a third address.
+    statuses = [ask("/healthz", "198.51.100.3", None)[0] for _ in range(api_burst + 10)]
+    assert statuses[:api_burst + 1] == [200] * (api_burst + 1) and set(statuses[api_burst + 1:]) == {429}
+    assert ask("/healthz", "198.51.100.4", None)[0] == 200
+
+
+def test_slow_clients_block_gunicorn_but_not_nginx(kit, api, web):
+    # gunicorn alone: 16 clients trickling their requests hold every thread (1 worker x 2 threads here),
+    # and a normal request gets no answer. Through nginx, which reads whole requests before passing
+    # them on, the same 16 leave the API free: a normal client is answered as fast as ever, and the 16
+    # are answered too once they finish.
+    t = traffic(kit)
+    body, headers = t.json_request(digit_data_url(kit), seed=3)
+    with t.SlowClients("127.0.0.1", api["port"], 16, "/denoise", body, "application/json") as slow:
+        time.sleep(1)
+        with pytest.raises(OSError):  # urllib's timeout (TimeoutError or URLError, both OSError)
+            http_get(api["url"] + "/healthz", timeout=3)
+        statuses = slow.finish()
+    assert statuses.count("HTTP/1.1 200 OK") == 16, statuses
+    wait_until(lambda: http_get(api["url"] + "/healthz", timeout=5)[0] == 200, 30, "gunicorn again")
+
+    with t.SlowClients("127.0.0.1", web["port"], 16, "/denoise", body, "application/json") as slow:
+        normal = t.paced(web["url"] + "/denoise", body, headers, seconds=5, every=0.25)
+        statuses = slow.finish()
+    summary = normal.summary()
+    kit.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (kit.ARTIFACTS / "slow-clients.json").write_text(json.dumps({"normal_client": summary, "slow": statuses}))
+    assert normal.failed() == 0 and normal.total >= 15, summary
+    assert summary["max_ms"] < 2000, summary
+    assert statuses.count("HTTP/1.1 200 OK") == 16, statuses
+
+
+def test_a_person_in_chromium_meets_no_csp_violation_and_no_limit(kit, web):
+    # The SPA (draw, an example, Compare, the noise level stepped ten times with Compare open, the latent
+    # map) and /docs ("try it") under nginx's headers and default rate limits: no CSP violation, no 429.
+    from denoiser.api import security
+
+    node = kit.require_binary("node")
+    chromium = kit.require_binary("chromium", "/usr/bin/chromium")
+    result = subprocess.run(
+        [node, str(kit.ROOT / "tests" / "containers" / "browser_walk.mjs"), "--url", web["url"], "--chromium",
+         chromium], capture_output=True, text=True, timeout=180, cwd=kit.ROOT)
+    lines = result.stdout.strip().splitlines()
+    report = json.loads(lines[-1]) if lines else {}
+    assert result.returncode == 0 and report.get("ok"), f"{json.dumps(report, indent=1)}\n{result.stderr[-3000:]}"
+    assert report["violations"] == {"/": [], "/docs": []}
+    for page in ("/", "/docs"):
+        assert report["documents"][page] == {k.lower(): v for k, v in security.HEADERS.items()}, page
+    assert not report["failed_requests"], report["failed_requests"]
+    assert sum(call.startswith("POST /compare 200") for call in report["api_calls"]) >= 5, report["api_calls"]
