@@ -121,11 +121,14 @@ $(BIN)/podman-compose: | $(VENV)/.installed
 
 # podman builds OCI images by default, which drop HEALTHCHECK; BUILDAH_FORMAT=docker keeps it.
 up down compose-train compose-evaluate: export BUILDAH_FORMAT := docker
-up: $(PODMAN_COMPOSE_IF_NEEDED) ## compose up: nginx on :8080 (the only published port); see docs/deployment.md
-	$(COMPOSE) up -d --build
+# SCALE=3: three api replicas behind nginx (`up --scale api=3`; podman-compose 1.6 has --scale too).
+SCALE ?=
+up: $(PODMAN_COMPOSE_IF_NEEDED) ## compose up: nginx on :8080 (the only published port); SCALE=3 for 3 api replicas
+	$(COMPOSE) up -d --build$(if $(SCALE), --scale api=$(SCALE))
 
-down: ## compose down
-	$(COMPOSE) down
+# --remove-orphans: podman-compose removes only the current scale's containers without it.
+down: ## compose down (every api replica too)
+	$(COMPOSE) down --remove-orphans
 
 test-containers: install $(PODMAN_COMPOSE_IF_NEEDED) ## Build both images (docker, else podman), run the compose stack and test it through nginx
 	PY=$(abspath $(PY)) COMPOSE="$(COMPOSE)" tests/containers/run.sh

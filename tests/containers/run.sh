@@ -71,25 +71,30 @@ case "$registry" in ""|https://registry.npmjs.org|https://registry.npmjs.org/) ;
 # --- teardown, whatever happens ----------------------------------------------------------------------
 web_port="${CT_WEB_PORT:-$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 export WEB_PORT="$web_port"
-container() {  # the container of a compose service (docker compose and podman-compose label them alike)
+containers() {  # the containers of a compose service (docker compose and podman-compose label them alike)
   "$ENGINE" ps -a --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" \
-    --filter "label=com.docker.compose.service=$1" --format '{{.Names}}' | head -n 1
+    --filter "label=com.docker.compose.service=$1" --format '{{.Names}}' | sort
 }
+container() { containers "$1" | head -n 1; }
+# --remove-orphans: podman-compose's down removes only the containers of the current scale (api_1)
+# without it, and then cannot remove the network the other replicas still use.
+down() { "${compose[@]}" down -v -t 5 --remove-orphans >/dev/null 2>&1 || "${compose[@]}" down >/dev/null 2>&1 || true; }
 teardown() {
   local status=$?
   trap - EXIT INT TERM
   if [ "$status" != 0 ]; then
     log "failed ($status): the containers' logs follow"
-    for service in api web; do
-      name="$(container "$service" 2>/dev/null || true)"
-      [ -n "$name" ] && { echo "----- $service ($name)"; "$ENGINE" logs --tail 60 "$name" 2>&1 || true; } >&2
+    for service in api web; do  # every replica of api, after the scale-out test
+      for name in $(containers "$service" 2>/dev/null || true); do
+        { echo "----- $service ($name)"; "$ENGINE" logs --tail 60 "$name" 2>&1 || true; } >&2
+      done
     done
   fi
   if [ "${CT_KEEP:-0}" = 1 ]; then
-    log "CT_KEEP=1: left running on http://127.0.0.1:$web_port; stop: WEB_PORT=$web_port $COMPOSE down"
+    log "CT_KEEP=1: left running on http://127.0.0.1:$web_port; stop: WEB_PORT=$web_port $COMPOSE down --remove-orphans"
   else
     log "tearing down"
-    "${compose[@]}" down -v -t 5 >/dev/null 2>&1 || "${compose[@]}" down >/dev/null 2>&1 || true
+    down
   fi
   exit "$status"
 }
@@ -101,7 +106,7 @@ total_start="$(now)"
 timed base_images deploy/base-images.sh
 timed build_api "$ENGINE" build "${build_flags[@]}" "${build_args[@]}" --target api -t denoiser-api:latest .
 timed build_web "$ENGINE" build "${build_flags[@]}" "${build_args[@]}" --target web -t denoiser-web:latest .
-"${compose[@]}" down -v -t 5 >/dev/null 2>&1 || true  # a stack left over by an interrupted run
+down  # a stack left over by an interrupted run
 timed compose_up "${compose[@]}" up -d
 api="$(container api)" web="$(container web)"
 [ -n "$api" ] && [ -n "$web" ] || { echo "error: compose did not create the api and web containers" >&2; exit 1; }
@@ -121,7 +126,7 @@ timed wait_healthy_api wait_healthy "$api"
 timed wait_healthy_web wait_healthy "$web"
 
 export DENOISER_CONTAINER_URL="http://127.0.0.1:$web_port" DENOISER_CONTAINER_ENGINE="$ENGINE" \
-  DENOISER_CONTAINER_API="$api" DENOISER_CONTAINER_WEB="$web"
+  DENOISER_CONTAINER_API="$api" DENOISER_CONTAINER_WEB="$web" DENOISER_CONTAINER_COMPOSE="$COMPOSE"
 timed pytest "$PY" -m pytest -p no:cacheprovider -v tests/containers
 took[total]="$(since "$total_start")"
 
