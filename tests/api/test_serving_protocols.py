@@ -259,3 +259,20 @@ def test_tritonclient_bad_shape_and_datatype_are_errors(triton):
             client.infer("mnist", [tensor])
         assert fragment in error.value.message()
         assert error.value.status() == "400"
+
+
+def test_every_served_model_and_signature_equals_the_bare_savedmodel(app, client, bare):
+    images = digits(8)
+    for name, model in sorted(app.extensions["denoiser.registry"].models.items()):
+        signatures = ["serving_default", "encode"] + (["decode"] if model.can_decode else [])
+        for signature in signatures:
+            if signature == "decode":
+                inputs = {"latent": bare(name, "encode", images=images)["latent"]}
+            else:
+                inputs = {"images": images}
+            expected = bare(name, signature, **inputs)
+            answer = client.post(f"/v1/models/{name}:predict", json={
+                "signature_name": signature, "inputs": {k: v.tolist() for k, v in inputs.items()}}).json["outputs"]
+            for key, value in expected.items():
+                got = answer if len(expected) == 1 else answer[key]
+                assert worst(got, value) < TOLERANCE, (name, signature, key)
