@@ -276,3 +276,27 @@ def test_every_served_model_and_signature_equals_the_bare_savedmodel(app, client
             for key, value in expected.items():
                 got = answer if len(expected) == 1 else answer[key]
                 assert worst(got, value) < TOLERANCE, (name, signature, key)
+
+
+@pytest.mark.e2e
+def test_kserve_rest_client(live_server, bare, tmp_path):
+    # The KServe SDK cannot share the project's venv (kserve_client.py says why): run when $KSERVE_PYTHON
+    # names an interpreter that has it.
+    import os
+    import subprocess
+
+    python = os.environ.get("KSERVE_PYTHON")
+    if not python:
+        pytest.skip("set KSERVE_PYTHON to a python with the kserve SDK (see tests/api/kserve_client.py)")
+    base, _ = live_server
+    images = digits(3)
+    np.save(tmp_path / "images.npy", images)
+    result = subprocess.run([python, str(Path(__file__).with_name("kserve_client.py")), base,
+                             str(tmp_path / "images.npy"), str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["live"] and report["ready"] and report["model_ready"]
+    assert "400" in report["bad_shape"] and "shape" in report["bad_shape"]
+    for signature, output in (("serving_default", "denoised"), ("encode", "latent")):
+        expected = bare("mnist", signature, images=images)[output]
+        assert worst(np.load(tmp_path / f"{signature}-{output}.npy"), expected) < TOLERANCE
