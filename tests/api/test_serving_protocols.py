@@ -84,7 +84,8 @@ def test_tfserving_metadata_lists_the_signature_defs(client):
     assert {"serving_default", "denoise", "encode", "decode"} <= set(defs)
     images = defs["serving_default"]["inputs"]["images"]
     assert images["dtype"] == "DT_FLOAT"
-    assert [d["size"] for d in images["tensor_shape"]["dim"]] == ["-1", "28", "28", "1"]
+    assert images["tensor_shape"] == {"dim": [{"size": size, "name": ""} for size in ("-1", "28", "28", "1")],
+                                      "unknown_rank": False}
     assert defs["denoise"]["method_name"] == "tensorflow/serving/predict"
     assert set(defs["encode"]["outputs"]) == {"latent", "log_variance"}
     assert [d["size"] for d in defs["decode"]["inputs"]["latent"]["tensor_shape"]["dim"]] == ["-1", "16"]

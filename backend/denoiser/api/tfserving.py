@@ -52,7 +52,9 @@ def signature_defs(path: Path) -> dict:
     saved = saved_model_pb2.SavedModel()
     saved.ParseFromString((path / "saved_model.pb").read_bytes())
     graph = next(g for g in saved.meta_graphs if "serve" in g.meta_info_def.tags)
-    return {key: json_format.MessageToDict(graph.signature_def[key], preserving_proto_field_name=True)
+    # with the fields at their defaults ("name": "" of each dim, "unknown_rank": false), as TF Serving prints them
+    return {key: json_format.MessageToDict(graph.signature_def[key], preserving_proto_field_name=True,
+                                           always_print_fields_with_no_presence=True)
             for key in sorted(graph.signature_def)}
 
 
