@@ -127,7 +127,7 @@ timed wait_healthy_web wait_healthy "$web"
 
 export DENOISER_CONTAINER_URL="http://127.0.0.1:$web_port" DENOISER_CONTAINER_ENGINE="$ENGINE" \
   DENOISER_CONTAINER_API="$api" DENOISER_CONTAINER_WEB="$web" DENOISER_CONTAINER_COMPOSE="$COMPOSE"
-timed pytest "$PY" -m pytest -p no:cacheprovider -v tests/containers
+timed pytest "$PY" -m pytest -p no:cacheprovider -v --durations=8 tests/containers
 took[total]="$(since "$total_start")"
 
 sizes="$("$ENGINE" image inspect --format '"{{index .RepoTags 0}}": {{.Size}}' denoiser-api:latest \
