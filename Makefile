@@ -31,14 +31,14 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PY) -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); } \
 	  || { echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu: apt-get install python3-venv" >&2; exit 1; }
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c requirements.lock -e ".[dev,baselines]"
+	$(PY) -m pip install -q -c requirements.lock -e ".[cpu,dev,baselines]"
 	touch $@
 
 # uv resolves for the image's platform (linux x86_64, CPython 3.11) whatever the host is.
 UV_VERSION ?= 0.13.9
 lock: ## Re-pin pyproject.toml's runtime dependencies into requirements.lock (then rebuild, re-test)
 	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install -q "uv==$(UV_VERSION)"
-	$(PY) -m uv pip compile pyproject.toml --upgrade --python-version 3.11 \
+	$(PY) -m uv pip compile pyproject.toml --extra cpu --upgrade --python-version 3.11 \
 	  --python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" -o requirements.lock
 
 install-frontend: frontend/node_modules/.installed

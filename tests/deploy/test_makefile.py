@@ -20,7 +20,7 @@ def dry_run(kit, *args: str) -> str:
 def test_run_installs_builds_then_serves_the_api_targets_command(kit, stages, tmp_path):
     # -B: as on a fresh clone, where no stamp exists yet. VENV elsewhere so nothing here is touched.
     out = dry_run(kit, "-B", "run", f"VENV={tmp_path / 'venv'}")
-    steps = ["-m venv", "pip install -q --upgrade pip", 'pip install -q -c requirements.lock -e ".[dev,baselines]"',
+    steps = ["-m venv", "pip install -q --upgrade pip", 'pip install -q -c requirements.lock -e ".[cpu,dev,baselines]"',
              "npm ci", "npm run build", "saved_model.pb", "gunicorn -c backend/gunicorn.conf.py"]
     positions = [out.find(step) for step in steps]
     assert -1 not in positions, dict(zip(steps, positions, strict=True))
@@ -97,7 +97,7 @@ def test_lock_compiles_pyproject_for_the_images_platform(kit):
 
 def test_install_uses_the_lock_file(kit, tmp_path):
     out = dry_run(kit, "-B", "install-python", f"VENV={tmp_path / 'venv'}")
-    assert 'pip install -q -c requirements.lock -e ".[dev,baselines]"' in out
+    assert 'pip install -q -c requirements.lock -e ".[cpu,dev,baselines]"' in out
     text = (kit.ROOT / "Makefile").read_text()
     assert "$(VENV)/.installed: pyproject.toml requirements.lock" in text
 
