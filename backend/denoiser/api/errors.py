@@ -23,6 +23,7 @@ HTTP_CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "invalid_image",
+    429: "too_many_requests",  # nginx's rate limit answers with this code; the API itself never does
     503: "not_ready",
 }
 

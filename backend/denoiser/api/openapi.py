@@ -10,7 +10,7 @@ from denoiser.preprocess import PREPROCESS_MODES
 ERROR_CODES = ["bad_request", "missing_image", "invalid_image", "blank_image", "invalid_option",
                "too_many_images", "payload_too_large", "image_too_large", "unsupported_media_type",
                "model_not_found", "not_found", "method_not_allowed", "not_acceptable", "not_ready",
-               "internal_error", "http_error", "cannot_decode", "invalid_latent"]
+               "internal_error", "http_error", "cannot_decode", "invalid_latent", "too_many_requests"]
 ERROR_TEXT = {
     "400": "Bad request: malformed JSON (`bad_request`), no image (`missing_image`), "
            "bad option (`invalid_option`).",
@@ -26,6 +26,8 @@ ERROR_TEXT = {
     "413decode": "More than 64 codes or points (`too_many_images`).",
     "413compare": "Body over the upload limit (`payload_too_large`), image over the pixel limit (`image_too_large`) "
                   "or more than one image (`too_many_images`).",
+    "429": "Over the per-address rate limit (`too_many_requests`, with `Retry-After`): answered by nginx in a "
+           "compose or Kubernetes deployment (docs/deployment.md), never by the API itself.",
     "503": "Models not loaded yet (`not_ready`).",
 }
 NUMBER = {"type": "number"}
@@ -200,7 +202,7 @@ def _post(summary: str, response: dict, png: bool) -> dict:
         ok["description"] = "JSON result, or with `Accept: image/png` the denoised PNG of the first image."
     return {"summary": summary, "parameters": [{"$ref": "#/components/parameters/RequestId"}],
             "requestBody": body,
-            "responses": {"200": ok, **_errors("400", "404", "413", "415", "422", "503")}}
+            "responses": {"200": ok, **_errors("400", "404", "413", "415", "422", "429", "503")}}
 
 
 def _get(summary: str, schema: dict, *errors: str, parameters: list | None = None,
@@ -230,7 +232,7 @@ def _compare() -> dict:
                        "on the validation split), all on the same noisy draw; best first.",
             "parameters": [{"$ref": "#/components/parameters/RequestId"}], "requestBody": body,
             "responses": {"200": _json(_ref("CompareResponse"), "Every method's output and scores."),
-                          **_errors("400", "404", "413compare", "415", "422", "503")}}
+                          **_errors("400", "404", "413compare", "415", "422", "429", "503")}}
 
 
 NAME_PARAM = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
