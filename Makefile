@@ -4,6 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
+KSERVE_VENV := .venv-kserve
 PORT ?= 8000
 DATA_DIR ?= ../shared/datasets
 DATASET ?= mnist
@@ -68,8 +69,15 @@ evaluate: install-python ## Evaluate a model against baselines and write its rep
 
 test: install frontend test-python test-frontend test-e2e ## Everything CI runs
 
-test-python: install-python models-lite
-	$(BIN)/pytest
+test-python: install-python models-lite $(KSERVE_VENV)/.installed
+	KSERVE_PYTHON=$(abspath $(KSERVE_VENV))/bin/python $(BIN)/pytest
+
+# The KServe SDK needs protobuf < 7 (TensorFlow's lock has 7.x), so its REST client, which
+# tests/api/test_serving_protocols.py runs against the live server, gets a venv of its own.
+$(KSERVE_VENV)/.installed:
+	$(PYTHON) -m venv $(KSERVE_VENV)
+	$(KSERVE_VENV)/bin/python -m pip install -q "kserve==0.21.0" numpy
+	touch $@
 
 test-frontend: install-frontend
 	cd frontend && npm test
