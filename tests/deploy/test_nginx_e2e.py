@@ -9,6 +9,7 @@ Skipped only when a binary it needs (nginx, curl, node, chromium) is missing."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import io
 import json
@@ -273,8 +274,10 @@ def test_render_replaces_only_the_listed_variables(kit):
     assert out == "proxy_pass http://api:8000; set $x $host${uri}; listen 80;"
 
 
-def test_api_down_gets_503_json_from_nginx(kit, stages, tmp_path):
-    # No gunicorn behind it: nginx's 502 becomes the API's not_ready error shape, 503 + Retry-After.
+@contextlib.contextmanager
+def nginx_without_api(kit, stages, tmp_path):
+    """nginx from the template with nothing listening behind it; yields `first(call)`, which retries
+    `call(port)` until nginx answers and returns that answer."""
     nginx = kit.require_binary("nginx", "/usr/sbin/nginx")
     prefix, port = tmp_path / "nginx", kit.free_port()
     config = write_nginx_config(kit, stages, prefix, port, kit.free_port())
@@ -283,14 +286,19 @@ def test_api_down_gets_503_json_from_nginx(kit, stages, tmp_path):
         process = subprocess.Popen(nginx_command(nginx, prefix, config), stdout=sink,
                                    stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        status, headers, body = wait_until(lambda: http_get(f"http://127.0.0.1:{port}/readyz", timeout=2),
-                                           30, "nginx", process, log)
+        yield lambda call: wait_until(lambda: call(port), 30, "nginx", process, log)
+    finally:
+        stop(process, signal.SIGQUIT)
+
+
+def test_api_down_gets_503_json_from_nginx(kit, stages, tmp_path):
+    # No gunicorn behind it: nginx's 502 becomes the API's not_ready error shape, 503 + Retry-After.
+    with nginx_without_api(kit, stages, tmp_path) as first:
+        status, headers, body = first(lambda port: http_get(f"http://127.0.0.1:{port}/readyz", timeout=2))
         assert status == 503 and headers["Content-Type"] == "application/json"
         assert headers["Retry-After"] == "5"
         answer = json.loads(body)
         assert answer["error"]["code"] == "not_ready" and answer["request_id"] == headers["X-Request-ID"]
-    finally:
-        stop(process, signal.SIGQUIT)
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -479,22 +487,12 @@ def test_proxied_api_answers_carry_each_security_header_once(kit, web):
 
 
 def test_the_api_down_503_carries_the_security_headers(kit, stages, tmp_path):
-    nginx = kit.require_binary("nginx", "/usr/sbin/nginx")
-    prefix, port = tmp_path / "nginx", kit.free_port()
-    config = write_nginx_config(kit, stages, prefix, port, kit.free_port())
-    log = prefix / "nginx.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(nginx_command(nginx, prefix, config), stdout=sink,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        status, headers, body = wait_until(lambda: raw_answer(f"http://127.0.0.1:{port}/denoise", b"{}",
-                                                              {"Content-Type": "application/json"}, timeout=2),
-                                           30, "nginx", process, log)
+    with nginx_without_api(kit, stages, tmp_path) as first:
+        status, headers, body = first(lambda port: raw_answer(f"http://127.0.0.1:{port}/denoise", b"{}",
+                                                              {"Content-Type": "application/json"}, timeout=2))
         assert status == 503 and json.loads(body)["error"]["code"] == "not_ready"
         assert headers.get_all("Retry-After") == ["5"]
         assert_security_headers(headers, "503")
-    finally:
-        stop(process, signal.SIGQUIT)
 
 
 def test_rate_limits_per_client_address(kit, stages, web):
