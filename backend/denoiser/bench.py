@@ -6,7 +6,9 @@
 (b) the same work in-process through the SavedModel's concrete signature: decode, preprocess, noise,
     model, PNG encode;
 (c) the naive pattern of the seed reports: the same app and answers (JSON and PNG), but Keras
-    `model.predict` inside the request, served by Werkzeug's threaded development server.
+    `model.predict` inside the request, served by Werkzeug's threaded development server;
+(d), (e) the model alone on one image: the SavedModel's `denoise` signature, and the TFLite/XNNPACK call
+    the API serves through (lite.py), for the ratio of a whole request to the bare model call.
 Requests are sequential, one image each, and the five paths take turns (interleaved rounds) so that
 a change in the machine's load during the run hits them alike; medians and 95th percentiles in ms.
 """
@@ -170,7 +172,18 @@ LABELS = {
     "in_process": "(b) in-process signature call",
     "naive_json": "(c) naive model.predict, JSON answer",
     "naive_png": "(c) naive model.predict, PNG answer",
+    "bare_tf": "(d) bare SavedModel signature call",
+    "bare_tflite": "(e) bare TFLite/XNNPACK call",
 }
+
+
+def bare_calls(model) -> dict:
+    """(d) and (e): the model alone on one noisy test-like image, through TF and through TFLite."""
+    digit = np.clip(np.random.default_rng(0).random((1, 28, 28, 1), dtype=np.float32) ** 6, 0, 1)
+    calls = {"bare_tf": lambda: model._savedmodel("denoise", images=digit)}
+    if model.lite is not None:
+        calls["bare_tflite"] = lambda: model.lite.run("denoise", images=digit)
+    return calls
 
 
 def interleaved(calls: dict, counts: dict[str, int], rounds: int, warmup: int) -> dict[str, list[float]]:
@@ -209,8 +222,8 @@ def run(args: argparse.Namespace) -> dict:
     posters = {f"{name}_{kind}": Poster(port, "/denoise", form, image, accept)
                for name, port in (("gunicorn", gunicorn_port), ("naive", naive_port))
                for kind, accept in (("json", "application/json"), ("png", "image/png"))}
-    calls = {key: posters[key] if key in posters else in_process(model, image) for key in LABELS}
-    counts = {key: args.naive_requests if key.startswith("naive") else args.requests for key in LABELS}
+    calls = {**posters, "in_process": in_process(model, image), **bare_calls(model)}
+    counts = {key: args.naive_requests if key.startswith("naive") else args.requests for key in calls}
     try:
         samples = interleaved(calls, counts, args.rounds, args.warmup)
     finally:
@@ -221,13 +234,17 @@ def run(args: argparse.Namespace) -> dict:
         process.wait(timeout=60)
 
     results: dict[str, dict] = {key: summarise(values) for key, values in samples.items()}
-    median = {key: results[key]["median"] for key in LABELS}
+    median = {key: results[key]["median"] for key in samples}
     results["ratios"] = {
         "gunicorn_json_over_in_process": median["gunicorn_json"] / median["in_process"],
         "gunicorn_png_over_in_process": median["gunicorn_png"] / median["in_process"],
         "naive_over_gunicorn_json": median["naive_json"] / median["gunicorn_json"],
         "naive_over_gunicorn_png": median["naive_png"] / median["gunicorn_png"],
+        "gunicorn_png_over_bare_tf": median["gunicorn_png"] / median["bare_tf"],
     }
+    if "bare_tflite" in median:
+        results["ratios"]["bare_tf_over_tflite"] = median["bare_tf"] / median["bare_tflite"]
+    results["runtime"] = model.runtime
     results["setup"] = {"model": f"{args.model}/{version}", "image_bytes": len(image), "rounds": args.rounds,
                         "cpus": os.cpu_count(), "load_average": os.getloadavg()[0]}
     return results
@@ -241,13 +258,17 @@ def report(results: dict) -> str:
              f"{setup['rounds']} interleaved rounds; {setup['cpus']} CPUs, load average {setup['load_average']:.1f}",
              f"{'path':<42}{'median ms':>10}{'p95 ms':>10}{'n':>6}"]
     for key, label in LABELS.items():
-        row = results[key]
-        lines.append(f"{label:<42}{row['median']:>10.2f}{row['p95']:>10.2f}{row['n']:>6}")
+        if key in results:
+            row = results[key]
+            lines.append(f"{label:<42}{row['median']:>10.2f}{row['p95']:>10.2f}{row['n']:>6}")
     lines += [
+        f"served through: {results['runtime']['path']}; /denoise PNG / bare TF signature "
+        f"{ratios['gunicorn_png_over_bare_tf']:.2f}x (target <= 1.2x)"
+        + (f"; bare TF / TFLite {ratios['bare_tf_over_tflite']:.2f}x" if "bare_tf_over_tflite" in ratios else ""),
         f"gunicorn / in-process: JSON {ratios['gunicorn_json_over_in_process']:.2f}x, "
         f"PNG {ratios['gunicorn_png_over_in_process']:.2f}x (target <= 3x)",
         f"naive / gunicorn, same answer: JSON {ratios['naive_over_gunicorn_json']:.1f}x, "
-        f"PNG {ratios['naive_over_gunicorn_png']:.1f}x (target >= 10x)",
+        f"PNG {ratios['naive_over_gunicorn_png']:.1f}x (target >= 10x; serving-cost issue: PNG >= 20x)",
         f"gunicorn JSON median {median:.2f} ms (target < 10 ms): {'met' if median < 10 else 'NOT met'}",
     ]
     return "\n".join(lines)
