@@ -1,10 +1,11 @@
 """`python -m denoiser.bench --load`: throughput of /denoise under concurrent clients, per server layout.
 
-For each gunicorn layout (workers x threads) a fresh server is started with `backend/gunicorn.conf.py`,
-then 1, 8 and 32 clients (threads here, each with its own keep-alive connection) post the example digit
-for a fixed time; requests/s, p50 and p99 latency and errors are reported. The client threads share this
-process and the server's 2 cores, so the figures are what one machine serves to itself: compare layouts
-within one run, not with another machine.
+For each gunicorn layout (workers x threads) a fresh server is started with `backend/gunicorn.conf.py`;
+every server thread runs every served model once (POST /compare), then 1, 8 and 32 clients (threads
+here, each with its own keep-alive connection) post the example digit for a fixed time. Reported:
+requests/s, p50 and p99 latency, errors, and each worker's peak resident memory. The client threads
+share this process and the server's 2 cores, so the figures are what one machine serves to itself:
+compare layouts within one run, not with another machine.
 """
 
 from __future__ import annotations
@@ -57,6 +58,34 @@ def drive(port: int, image: bytes, clients: int, seconds: float, accept: str = "
             "p99_ms": round(float(np.percentile(done, 99)), 2) if done.size else None}
 
 
+def warm_every_model(port: int, image: bytes, requests: int) -> None:
+    """POST /compare `requests` times from as many threads, so that every server thread has run every
+    model (each thread holds its own TFLite interpreters): the memory figures are then the worst case."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from denoiser.bench import Poster
+
+    def compare(_):
+        post = Poster(port, "/compare", {"seed": "0"}, image, "application/json")
+        try:
+            post()
+        finally:
+            post.close()
+
+    with ThreadPoolExecutor(max_workers=requests) as pool:
+        list(pool.map(compare, range(requests)))
+
+
+def worker_peak_rss_mb(master_pid: int) -> list[float]:
+    """Peak resident memory (VmHWM) of each gunicorn worker of `master_pid`, in MB (Linux /proc)."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024)
+    return peaks
+
+
 def load_timing(model_dir: Path, image: bytes, layouts=LAYOUTS, clients=CLIENTS, seconds: float = 10.0) -> dict:
     """Every layout under every client count; a fresh gunicorn per layout (1 TF thread per worker)."""
     from denoiser.bench import free_port, start_gunicorn
@@ -69,10 +98,16 @@ def load_timing(model_dir: Path, image: bytes, layouts=LAYOUTS, clients=CLIENTS,
                                     {"WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads),
                                      "DENOISER_TF_THREADS": "1"})
             try:
+                warm_every_model(port, image, 2 * workers * threads)
                 drive(port, image, 4, 2.0)  # warm every worker and thread
                 for count in clients:
                     rows.append({"workers": workers, "threads": threads, **drive(port, image, count, seconds)})
                     print(load_row(rows[-1]), flush=True)
+                rss = worker_peak_rss_mb(server.pid)
+                for row in rows[-len(clients):]:
+                    row["worker_peak_rss_mb"] = rss
+                print(f"{workers} x {threads}: peak RSS per worker {', '.join(f'{mb:.0f}' for mb in rss)} MB "
+                      "(a worker gunicorn replaced after max_requests starts again from its load)", flush=True)
             finally:
                 server.terminate()
                 server.wait(30)
