@@ -31,16 +31,13 @@ def _status(name: str, version: str | None):
         {"version": str(model.version), "state": "AVAILABLE", "status": {"error_code": "OK", "error_message": ""}}]})
 
 
-@bp.get("/v1/models/<model:name>")
-def status(name: str):
-    """TF Serving's model status: the served version, AVAILABLE."""
-    return _status(name, None)
-
-
+@bp.get("/v1/models/<model:name>", defaults={"version": None})
 @bp.get("/v1/models/<model:name>/versions/<int:version>")
-def version_status(name: str, version: int):
-    """The status of one version (404 unless it is the served one)."""
-    return _status(name, str(version))
+def status(name: str, version: int | None):
+    """TF Serving's model status: the served version, AVAILABLE.
+
+    A version in the path must be the served one (404 otherwise)."""
+    return _status(name, None if version is None else str(version))
 
 
 @lru_cache(maxsize=64)
@@ -64,16 +61,13 @@ def _metadata(name: str, version: str | None):
                     "metadata": {"signature_def": {"signature_def": signature_defs(model.path)}}})
 
 
-@bp.get("/v1/models/<model:name>/metadata")
-def metadata(name: str):
-    """The signature defs (serving_default = denoise, denoise, encode and, for decoders, decode)."""
-    return _metadata(name, None)
-
-
+@bp.get("/v1/models/<model:name>/metadata", defaults={"version": None})
 @bp.get("/v1/models/<model:name>/versions/<int:version>/metadata")
-def version_metadata(name: str, version: int):
-    """The signature defs of one version (404 unless it is the served one)."""
-    return _metadata(name, str(version))
+def metadata(name: str, version: int | None):
+    """The signature defs (serving_default = denoise, denoise, encode and, for decoders, decode).
+
+    A version in the path must be the served one (404 otherwise)."""
+    return _metadata(name, None if version is None else str(version))
 
 
 def _named(value, names: list[str], where: str) -> dict:
@@ -129,13 +123,10 @@ def _predict(name: str, version: str | None):
     return jsonify({"outputs": outputs[names[0]] if len(names) == 1 else outputs})
 
 
-@bp.route("/v1/models/<model:name>:predict", methods=["POST"])
-def predict(name: str):
-    """Run a signature (`signature_name`, default serving_default = denoise) on `instances` or `inputs`."""
-    return _predict(name, None)
-
-
+@bp.route("/v1/models/<model:name>:predict", methods=["POST"], defaults={"version": None})
 @bp.route("/v1/models/<model:name>/versions/<int:version>:predict", methods=["POST"])
-def version_predict(name: str, version: int):
-    """Predict with one version (404 unless it is the served one)."""
-    return _predict(name, str(version))
+def predict(name: str, version: int | None):
+    """Run a signature (`signature_name`, default serving_default = denoise) on `instances` or `inputs`.
+
+    A version in the path must be the served one (404 otherwise)."""
+    return _predict(name, None if version is None else str(version))

@@ -71,16 +71,13 @@ def _model_metadata(name: str, version: str | None):
                                       for key, spec in signatures.items()}}})
 
 
-@bp.get("/v2/models/<model:name>")
-def model_metadata(name: str):
-    """The model's name, served version, platform and (default signature's) tensors."""
-    return _model_metadata(name, None)
-
-
+@bp.get("/v2/models/<model:name>", defaults={"version": None})
 @bp.get("/v2/models/<model:name>/versions/<int:version>")
-def version_metadata(name: str, version: int):
-    """The metadata of one version (404 unless it is the served one)."""
-    return _model_metadata(name, str(version))
+def model_metadata(name: str, version: int | None):
+    """The model's name, served version, platform and (default signature's) tensors.
+
+    A version in the path must be the served one (404 otherwise)."""
+    return _model_metadata(name, None if version is None else str(version))
 
 
 def _model_ready(name: str, version: str | None):
@@ -88,16 +85,13 @@ def _model_ready(name: str, version: str | None):
     return jsonify({"name": model.name, "ready": True})
 
 
-@bp.get("/v2/models/<model:name>/ready")
-def model_ready(name: str):
-    """200 for a served (loaded and warmed) model, 404 for an unknown one."""
-    return _model_ready(name, None)
-
-
+@bp.get("/v2/models/<model:name>/ready", defaults={"version": None})
 @bp.get("/v2/models/<model:name>/versions/<int:version>/ready")
-def version_ready(name: str, version: int):
-    """200 for the served version, 404 otherwise."""
-    return _model_ready(name, str(version))
+def model_ready(name: str, version: int | None):
+    """200 for a served (loaded and warmed) model, 404 for an unknown one.
+
+    A version in the path must be the served one (404 otherwise)."""
+    return _model_ready(name, None if version is None else str(version))
 
 
 def _split_body() -> tuple[dict, bytes]:
@@ -218,13 +212,10 @@ def _infer(name: str, version: str | None):
                     headers={HEADER_LENGTH: str(len(head))})
 
 
-@bp.route("/v2/models/<model:name>/infer", methods=["POST"])
-def infer(name: str):
-    """Run one signature (`parameters.signature_name`, default serving_default = denoise)."""
-    return _infer(name, None)
-
-
+@bp.route("/v2/models/<model:name>/infer", methods=["POST"], defaults={"version": None})
 @bp.route("/v2/models/<model:name>/versions/<int:version>/infer", methods=["POST"])
-def version_infer(name: str, version: int):
-    """Infer with one version (404 unless it is the served one)."""
-    return _infer(name, str(version))
+def infer(name: str, version: int | None):
+    """Run one signature (`parameters.signature_name`, default serving_default = denoise).
+
+    A version in the path must be the served one (404 otherwise)."""
+    return _infer(name, None if version is None else str(version))
