@@ -55,7 +55,7 @@ def test_api_pods_probe_readiness_and_liveness_and_mount_models_read_only(resour
 
 def test_api_resources_hold_one_worker_and_the_autoscaler_drives_the_api(resources):
     memory = _container(resources, "denoiser-api")["resources"]
-    assert memory["requests"]["memory"] == "1Gi" and memory["limits"]["memory"] == "1536Mi"
+    assert memory["requests"]["memory"] == "1280Mi" and memory["limits"]["memory"] == "1792Mi"
     hpa = resources["HorizontalPodAutoscaler", "denoiser-api"]["spec"]
     assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "denoiser-api"}
     assert 1 < hpa["minReplicas"] < hpa["maxReplicas"]
