@@ -70,11 +70,7 @@ class ServedModel:
 
     def denoise(self, images: np.ndarray) -> np.ndarray:
         """float32 [N, 28, 28, 1] in [0, 1] -> denoised float32 [N, 28, 28, 1] in [0, 1]."""
-        if self._fast(images):
-            output = self.lite.run("denoise", images=images)["denoised"]
-        else:
-            output = self._savedmodel("denoise", images=images)["denoised"]
-        return np.clip(output, 0.0, 1.0)
+        return np.clip(self.run("denoise", images=images)["denoised"], 0.0, 1.0)
 
     def encode(self, images: np.ndarray) -> np.ndarray:
         """float32 [N, 28, 28, 1] -> latent float32 [N, D]."""
@@ -82,17 +78,11 @@ class ServedModel:
 
     def posterior(self, images: np.ndarray) -> dict[str, np.ndarray]:
         """The encode signature's outputs: `latent` [N, D] and, for the VAE, `log_variance` [N, D]."""
-        if self._fast(images):
-            return self.lite.run("encode", images=images)
-        return self._savedmodel("encode", images=images)
+        return self.run("encode", images=images)
 
     def decode(self, latent: np.ndarray) -> np.ndarray:
         """latent float32 [N, D] -> images float32 [N, 28, 28, 1] in [0, 1] (models that can decode)."""
-        if self._fast(latent):
-            output = self.lite.run("decode", latent=latent)["images"]
-        else:
-            output = self._savedmodel("decode", latent=latent)["images"]
-        return np.clip(output, 0.0, 1.0)
+        return np.clip(self.run("decode", latent=latent)["images"], 0.0, 1.0)
 
     def run(self, signature: str, **inputs: np.ndarray) -> dict[str, np.ndarray]:
         """One signature's raw outputs, as the bare SavedModel gives them (no clipping): the TFLite fast path
@@ -103,9 +93,8 @@ class ServedModel:
 
     def signature_specs(self) -> dict[str, dict[str, dict[str, list[int]]]]:
         """{signature: {"inputs": {name: shape}, "outputs": {name: shape}}}, -1 for unknown dimensions."""
-        functions = {"denoise": self.denoise_fn, "encode": self.encode_fn, "decode": self.decode_fn}
         specs = {}
-        for signature, function in functions.items():
+        for signature, function in self._functions().items():
             if function is None:
                 continue
             inputs = function.structured_input_signature[1]
@@ -114,12 +103,16 @@ class ServedModel:
                 "outputs": {key: _dims(spec.shape) for key, spec in sorted(function.structured_outputs.items())}}
         return specs
 
+    def _functions(self) -> dict:
+        """The SavedModel's signature functions by name (decode is None for models that cannot decode)."""
+        return {"denoise": self.denoise_fn, "encode": self.encode_fn, "decode": self.decode_fn}
+
     def _savedmodel(self, signature: str, **inputs: np.ndarray) -> dict[str, np.ndarray]:
         """One SavedModel signature as numpy -> {output: numpy} (the contract, and the fallback)."""
         import tensorflow as tf
 
-        function = {"denoise": self.denoise_fn, "encode": self.encode_fn, "decode": self.decode_fn}[signature]
-        outputs = function(**{key: tf.constant(value, dtype=tf.float32) for key, value in inputs.items()})
+        tensors = {key: tf.constant(value, dtype=tf.float32) for key, value in inputs.items()}
+        outputs = self._functions()[signature](**tensors)
         return {key: value.numpy() for key, value in outputs.items()}
 
     def place(self, latent: np.ndarray) -> Placement | None:
