@@ -60,3 +60,27 @@ def on_exit(server):
     """Remove the multiprocess directory this config created."""
     if _own_dir:
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+
+
+def pre_request(worker, req):
+    """With DENOISER_PROFILE_DIR set (`python -m denoiser.bench --profile`), profile the request."""
+    from denoiser import request_profile
+
+    if request_profile.enabled() and request_profile.wanted(req.headers):
+        request_profile.start()
+
+
+def post_request(worker, req, environ, resp):
+    """Stop the request's profile (see `pre_request`)."""
+    from denoiser import request_profile
+
+    if request_profile.enabled():
+        request_profile.stop()
+
+
+def worker_exit(server, worker):
+    """Write the worker's request profile (see `pre_request`)."""
+    from denoiser import request_profile
+
+    if request_profile.enabled():
+        request_profile.dump()

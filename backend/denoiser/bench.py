@@ -54,15 +54,17 @@ class Poster:
     the fresh boundary makes the server pay what it pays for a browser's or curl's request.
     """
 
-    def __init__(self, port: int, path: str, fields: dict[str, str], image: bytes, accept: str = "*/*"):
+    def __init__(self, port: int, path: str, fields: dict[str, str], image: bytes, accept: str = "*/*",
+                 headers: dict[str, str] | None = None):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.path, self.fields, self.image, self.accept = path, fields, image, accept
+        self.path, self.fields, self.image = path, fields, image
+        self.headers = {"Accept": accept, **(headers or {})}
 
     def __call__(self) -> bytes:
         """Send the request; the answer's body, or RuntimeError on a non-200 status."""
         body, content_type = encode_multipart_formdata(
             {**self.fields, "image": ("digit.png", self.image, "image/png")}, boundary=uuid.uuid4().hex)
-        self.connection.request("POST", self.path, body, {"Content-Type": content_type, "Accept": self.accept})
+        self.connection.request("POST", self.path, body, {"Content-Type": content_type, **self.headers})
         response = self.connection.getresponse()
         data = response.read()
         if response.status != 200:
@@ -343,8 +345,18 @@ def main(argv: list[str] | None = None) -> None:
                         help="only throughput under 1, 8 and 32 concurrent clients, per gunicorn layout")
     parser.add_argument("--layouts", default=None, help="with --load: workers x threads, e.g. 1x4,2x2 (default: six)")
     parser.add_argument("--seconds", type=float, default=10.0, help="with --load: seconds per client count")
+    parser.add_argument("--profile", action="store_true",
+                        help="only profile /denoise under gunicorn (cProfile): time per stage of the request")
+    parser.add_argument("--accept", default="image/png", help="with --profile: the answer asked for")
     args = parser.parse_args(argv)
-    if args.load:
+    if args.profile:
+        from denoiser.bench_profile import profile_report, profile_timing
+
+        model_path = args.model_dir / args.model / str(discover(args.model_dir)[args.model][-1])
+        image = Path(args.image).read_bytes() if args.image else default_image(model_path)
+        results = profile_timing(args.model_dir, image, args.requests, args.warmup, args.accept)
+        print(profile_report(results))
+    elif args.load:
         from denoiser.bench_load import LAYOUTS, load_report, load_timing
 
         layouts = ([tuple(int(n) for n in layout.split("x")) for layout in args.layouts.split(",")]
