@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from denoiser import small_ops
 from denoiser.image_errors import BlankImageError
 
 SMALL_SIDE = 128  # the background is estimated on a copy this large (longer side)
@@ -62,24 +63,22 @@ def _upsample(small: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 
 def _is_dark_on_light(grey: np.ndarray, small: np.ndarray) -> bool:
     """Dark ink on light paper? The ink is the extreme farther from the typical (median) level."""
-    median = float(np.median(small))
-    low, high = np.percentile(small, [0.2, 99.8])
+    median = float(small_ops.median(small))
+    low, high = small_ops.percentile(small, [0.2, 99.8])
     if max(median - low, high - median) < MIN_CONTRAST / 2:  # faint ink: fall back to the border's level
         border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-        return float(np.median(border)) > 0.5
+        return float(small_ops.median(border)) > 0.5
     return median - low > high - median
 
 
 def _rough_width(small: np.ndarray) -> float:
     """A first guess of the width of ink-dark strokes on the small copy: 2 x area / perimeter of the pixels
     that darken the paper by more than STRONG_INK (shadows and uneven light never do)."""
-    from scipy import ndimage
-
-    median = float(np.median(small))
+    median = float(small_ops.median(small))
     mask = (small - median) / max(1.0 - median, 0.05) > STRONG_INK
     if not mask.any():
         return 0.0
-    edge = int((mask & ~ndimage.binary_erosion(mask)).sum())
+    edge = int((mask & ~small_ops.erode_cross(mask)).sum())
     return 2.0 * float(mask.sum()) / max(edge, 1)
 
 
@@ -100,6 +99,8 @@ def _background(bright: np.ndarray, small: np.ndarray) -> np.ndarray:
 def _line_bands(mask: np.ndarray) -> list[tuple[int, int]]:
     """Bands [start, stop) of rows inked across LINE_COVER of the width and thin enough to be ruled lines."""
     covered = mask.mean(axis=1) >= LINE_COVER
+    if not covered.any():
+        return []
     bands, start = [], None
     for index, flag in enumerate(np.append(covered, False)):
         if flag and start is None:
@@ -125,15 +126,13 @@ def _remove_lines(ink: np.ndarray, mask: np.ndarray, low: np.ndarray) -> int:
 
 def _threshold(ink: np.ndarray) -> float:
     """Otsu's threshold of the ink map, never below the paper's noise floor or half MIN_CONTRAST."""
-    from skimage.filters import threshold_otsu
-
     step = max(1, int(np.sqrt(ink.size / 50_000)))
     sample = ink[::step, ::step]
-    median = float(np.median(sample))
-    noise = 1.4826 * float(np.median(np.abs(sample - median)))
+    median = float(small_ops.median(sample))
+    noise = 1.4826 * float(small_ops.median(np.abs(sample - median)))
     floor = max(median + 6 * noise, MIN_CONTRAST)
     try:
-        otsu = float(threshold_otsu(sample))
+        otsu = float(small_ops.otsu_threshold(sample))
     except ValueError:  # a single value
         otsu = floor
     return max(otsu, floor)
@@ -212,9 +211,9 @@ def find_ink(grey: np.ndarray) -> Ink:
     left = min(slices[k - 1][1].start for k in kept)
     right = max(slices[k - 1][1].stop for k in kept)
     region = labels[top:bottom, left:right]
-    strokes = np.isin(region, kept)
-    crop = ink[top:bottom, left:right] * ndimage.binary_dilation(strokes, iterations=2)
-    peak = float(np.percentile(crop[strokes], 90))
+    strokes = region == kept[0] if len(kept) == 1 else np.isin(region, kept)
+    crop = ink[top:bottom, left:right] * small_ops.dilate_cross(strokes, iterations=2)
+    peak = float(small_ops.percentile(crop[strokes], 90))
     crop = np.clip(crop / max(peak, 1e-3), 0.0, 1.0)
     return Ink(crop.astype(np.float32), (int(left), int(top), int(right - left), int(bottom - top)), bool(inverted),
                bool(spread > MIN_CONTRAST / 2), round(float(threshold), 4), len(kept), int(dropped), int(lines))

@@ -151,17 +151,17 @@ def _resize(grey: np.ndarray, width: int, height: int) -> np.ndarray:
 
 def _centre(fitted: np.ndarray) -> np.ndarray:
     """Place a digit (at most 20x20) in a 28x28 frame with its centre of mass at the centre -> uint8."""
-    from scipy import ndimage
+    from denoiser.small_ops import centre_of_mass
 
     peak = float(fitted.max())
     if peak <= 0:
         raise BlankImageError("the strokes vanish at 20x20 pixels")
     fitted = fitted / peak
-    centre_y, centre_x = ndimage.center_of_mass(fitted)
+    centre_y, centre_x = centre_of_mass(fitted)
     height, width = fitted.shape
     middle = MNIST_CENTRE
-    top = int(np.clip(round(middle - centre_y), BORDER, max(BORDER, IMAGE_SIZE - BORDER - height)))
-    left = int(np.clip(round(middle - centre_x), BORDER, max(BORDER, IMAGE_SIZE - BORDER - width)))
+    top = min(max(round(middle - centre_y), BORDER), max(BORDER, IMAGE_SIZE - BORDER - height))
+    left = min(max(round(middle - centre_x), BORDER), max(BORDER, IMAGE_SIZE - BORDER - width))
     frame = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
     frame[top:top + height, left:left + width] = fitted
     return to_uint8(frame)
@@ -241,16 +241,13 @@ def prepare(data: bytes, mode: str = "mnist", max_pixels: int = DEFAULT_MAX_PIXE
 
 
 def encode_png(image: np.ndarray) -> bytes:
-    """uint8 or float [28, 28(, 1)] image -> PNG bytes (8-bit grey)."""
-    from PIL import Image
+    """uint8 or float [H, W(, 1)] image -> PNG bytes (8-bit grey)."""
+    from denoiser.png import encode_grey
 
-    pixels = image if np.asarray(image).dtype == np.uint8 else to_uint8(image)
-    pixels = np.asarray(pixels)
+    pixels = np.asarray(image if np.asarray(image).dtype == np.uint8 else to_uint8(image))
     if pixels.ndim == 3:
         pixels = pixels[..., 0]
-    buffer = io.BytesIO()
-    Image.fromarray(pixels, "L").save(buffer, format="PNG")
-    return buffer.getvalue()
+    return encode_grey(pixels)
 
 
 def to_data_url(png: bytes) -> str:

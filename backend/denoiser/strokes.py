@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from denoiser import small_ops
+
 FIT_SIZE = 20
 DIGIT_PX = 80  # the working digit's longer side: 4 working pixels per output pixel
 SCALE = DIGIT_PX / FIT_SIZE
@@ -29,7 +31,7 @@ def _core(digit: np.ndarray) -> np.ndarray:
     ink = digit[digit > 0.05]
     if ink.size == 0:
         return np.zeros(digit.shape, bool)
-    return digit >= 0.4 * float(np.percentile(ink, 95))
+    return digit >= 0.4 * float(small_ops.percentile(ink, 95))
 
 
 def stroke_width(digit: np.ndarray) -> float:
@@ -48,7 +50,7 @@ def stroke_width(digit: np.ndarray) -> float:
     if length == 0:
         return 0.0
     by_mass = float(np.clip(digit, 0, 1).sum()) / length
-    thickness = 2 * float(np.median(ndimage.distance_transform_edt(core)[skeleton])) - 1
+    thickness = 2 * float(small_ops.median(ndimage.distance_transform_edt(core)[skeleton])) - 1
     return min(by_mass, max(thickness, 1.0))
 
 

@@ -144,14 +144,15 @@ def _prepared_request():
 def denoise():
     """Denoise one or more images; JSON with data URLs and metrics, or the PNG itself."""
     watch, options, model, clean, seen = _prepared_request()
-    typical = _typicality(model, clean, watch) if not prefers_png() else None
+    png_answer = prefers_png()
+    typical = _typicality(model, clean, watch) if not png_answer else None
     noisy = noise.add_noise(clean, options.noise, options.level, options.seed)
     watch.lap("noise")
     with observe_model(model.name, "denoise"):
         denoised = model.denoise(noisy)
     watch.lap("model")
     headers = {"X-Model": f"{model.name}/{model.version}", "X-Noise-Seed": str(options.seed)}
-    if prefers_png():
+    if png_answer:
         png = preprocess.encode_png(denoised[0])
         watch.lap("encode")
         headers["Server-Timing"] = ", ".join(f"{k};dur={v}" for k, v in watch.result().items())

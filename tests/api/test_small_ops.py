@@ -1,0 +1,60 @@
+"""denoiser.small_ops gives what the numpy, SciPy and scikit-image calls it replaces give, to the bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import ndimage
+from skimage.filters import threshold_otsu
+
+from denoiser import small_ops
+
+
+def arrays(seed: int):
+    """Float32 images like preprocessing's: odd and even sizes, ties, many zeros, one value."""
+    rng = np.random.default_rng(seed)
+    largest = 300 if seed % 2 else 90  # canvases and photos, and 28x28 digits
+    height, width = int(rng.integers(1, largest)), int(rng.integers(1, largest))
+    image = rng.random((height, width), dtype=np.float32) ** int(rng.integers(1, 8))
+    if seed % 3 == 0:
+        image = np.clip(image - rng.uniform(0.3, 0.9), 0, 1)  # ink maps: mostly (or half) zeros
+    if seed % 7 == 0:
+        image = np.round(image * 4) / 4  # many ties
+    return image
+
+
+def same(ours, theirs) -> bool:
+    """Equal values of the same type (numpy scalar or array, and dtype)."""
+    return type(ours) is type(theirs) and np.asarray(ours).dtype == np.asarray(theirs).dtype \
+        and np.array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_median_and_percentiles_equal_numpy(seed):
+    image = arrays(seed)
+    assert same(small_ops.median(image), np.median(image))
+    for q in (90, 95, [0.2, 99.8], 0.0, 100, 50.0, [10, 50, 90]):
+        assert same(small_ops.percentile(image, q), np.percentile(image, q)), q
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_otsu_equals_scikit_image(seed):
+    image = arrays(seed)
+    assert same(small_ops.otsu_threshold(image), threshold_otsu(image))
+
+
+def test_otsu_of_a_uniform_image_is_its_value():
+    image = np.full((5, 7), 0.25, np.float32)
+    assert same(small_ops.otsu_threshold(image), threshold_otsu(image))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_binary_morphology_and_centre_of_mass_equal_scipy(seed):
+    image = arrays(seed)
+    mask = image > 0.3
+    assert np.array_equal(small_ops.erode_cross(mask), ndimage.binary_erosion(mask))
+    for iterations in (1, 2, 3):
+        expected = ndimage.binary_dilation(mask, iterations=iterations)
+        assert np.array_equal(small_ops.dilate_cross(mask, iterations), expected)
+    if image.sum() > 0:
+        assert small_ops.centre_of_mass(image) == ndimage.center_of_mass(image)
