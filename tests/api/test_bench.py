@@ -17,11 +17,13 @@ def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
     completed = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-2000:]
     results = json.loads(out.read_text())
-    for key in ("gunicorn_json", "gunicorn_png", "in_process", "naive_json", "naive_png", "bare_tf", "bare_tflite"):
+    for key in ("gunicorn_json", "gunicorn_png", "gunicorn_png_repeat", "in_process", "naive_json", "naive_png",
+                "bare_tf", "bare_tflite"):
         assert results[key]["n"] >= 4 and results[key]["median"] > 0
     assert results["runtime"]["path"] == "tflite"  # the committed default model has a fast path (make models-lite)
     assert ratios_match(results, "gunicorn_png_over_bare_tf", "gunicorn_png", "bare_tf")
     assert ratios_match(results, "bare_tf_over_tflite", "bare_tf", "bare_tflite")
+    assert ratios_match(results, "repeat_png_over_bare_tf", "gunicorn_png_repeat", "bare_tf")
     ratios = results["ratios"]
     assert ratios["naive_over_gunicorn_png"] == pytest.approx(
         results["naive_png"]["median"] / results["gunicorn_png"]["median"])
@@ -39,3 +41,18 @@ def test_bench_times_decode_and_preprocessing_of_a_12_mp_photo():
     assert results["size"] == [4000, 3000] and max(results["working_size"]) <= 1024
     assert results["total"]["n"] == 2 and results["decode"]["median"] > 0
     assert "decode + preprocess" in bench.preprocess_report(results)
+
+
+@pytest.mark.e2e
+def test_bench_profile_splits_a_request_into_its_stages(model_dir, example):
+    from denoiser.bench_profile import profile_report, profile_timing
+
+    results = profile_timing(model_dir, example[0], requests=8, warmup=2)
+    stages = results["stages"]
+    assert results["requests"] == 8  # the warm-up requests carry no profiling header
+    for stage in ("multipart parsing", "image decode", "preprocessing", "find the ink", "model call", "PNG encodes"):
+        assert stages[stage]["ms"] > 0, stage
+    top_level = sum(stage["ms"] for stage in stages.values() if stage["depth"] == 0)
+    assert top_level == pytest.approx(results["total_ms"])
+    assert stages["preprocessing"]["ms"] >= stages["find the ink"]["ms"] + stages["stroke width"]["ms"]
+    assert "not the model" in profile_report(results)

@@ -40,6 +40,7 @@ class Settings:
     static_dir: Path = REPO_ROOT / "frontend" / "dist"  # DENOISER_STATIC_DIR (the built SPA)
     load_models: bool = True  # DENOISER_LOAD_MODELS=0 starts without models (readyz answers 503)
     tf_threads: int = 0  # DENOISER_TF_THREADS: TensorFlow intra-op threads, 0 = TensorFlow's choice
+    preprocess_cache: int = 256  # DENOISER_PREPROCESS_CACHE: uploads remembered per worker, 0 = off
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -57,6 +58,7 @@ class Settings:
             static_dir=Path(env("DENOISER_STATIC_DIR") or cls.static_dir),
             load_models=env("DENOISER_LOAD_MODELS", "1").strip().lower() not in ("0", "false", "no"),
             tf_threads=_int("DENOISER_TF_THREADS", cls.tf_threads),
+            preprocess_cache=_int("DENOISER_PREPROCESS_CACHE", cls.preprocess_cache),
         )
 
     def with_overrides(self, overrides: dict) -> Settings:
