@@ -200,7 +200,8 @@ def find_ink(grey: np.ndarray) -> Ink:
     labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
     if count == 0:
         raise _nothing(lines, paper, False)
-    mass = np.bincount(labels.ravel(), weights=ink.ravel(), minlength=count + 1)
+    # ink per component; only labelled pixels (the mask) count, so the background's bin stays 0 (unused)
+    mass = np.bincount(labels[mask], weights=ink[mask], minlength=count + 1)
     slices = ndimage.find_objects(labels)
     try:
         kept, dropped = _digit_components(slices, mass, ink.shape)
