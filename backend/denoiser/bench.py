@@ -1,6 +1,6 @@
 """Latency of one-image /denoise requests, three ways, side by side (`make bench`).
 
-`--preprocess` instead times decoding and preprocessing a synthetic 12 MP phone-photo JPEG.
+`--preprocess` instead times decoding and preprocessing a 28x28 PNG, a drawing and a 12 MP phone photo.
 
 (a) POST /denoise on a live gunicorn started with backend/gunicorn.conf.py (JSON and PNG answers), each
     request's bytes new to the API's preprocessing cache; and PNG answers to the same bytes again, as
@@ -298,38 +298,49 @@ def sample_digit() -> np.ndarray:
     return np.asarray(image.resize((28, 28), Image.Resampling.LANCZOS))
 
 
-def preprocess_timing(repeats: int = 40, warmup: int = 3) -> dict:
-    """Decode and MNIST preprocessing of a synthetic 12 MP phone photo (4000x3000 JPEG 85, EXIF-rotated,
-    grey paper, uneven light, a shadow, noise), timed separately; medians and 95th percentiles in ms."""
+def preprocess_inputs(model_path: Path) -> dict[str, bytes]:
+    """What people send, by name: a 28x28 MNIST PNG (the gallery's first digit, what curl users send), the
+    app's 280x280 drawing-pad PNG, and a synthetic 12 MP phone photo (4000x3000 JPEG 85, EXIF-rotated, grey
+    paper, uneven light, a shadow, noise)."""
     from denoiser import realinputs
 
-    data = realinputs.phone_photo(sample_digit(), seed=0, width=4000, height=3000)
-    decode, prepare = [], []
-    for index in range(warmup + repeats):
-        started = time.perf_counter()
-        image, size = preprocess.open_image_sized(data)
-        decoded = time.perf_counter()
-        preprocess.prepare_image(image, size)
-        if index >= warmup:
-            decode.append((decoded - started) * 1000)
-            prepare.append((time.perf_counter() - decoded) * 1000)
-    total = [a + b for a, b in zip(decode, prepare)]
-    return {"image_bytes": len(data), "size": list(size), "working_size": list(image.size),
-            "decode": summarise(decode), "preprocess": summarise(prepare), "total": summarise(total),
-            "cpus": os.cpu_count(), "load_average": os.getloadavg()[0]}
+    return {"28x28 MNIST PNG": default_image(model_path),
+            "280x280 drawing-pad PNG": realinputs.render("canvas", sample_digit()),
+            "12 MP phone photo (JPEG)": realinputs.phone_photo(sample_digit(), seed=0, width=4000, height=3000)}
+
+
+def preprocess_timing(inputs: dict[str, bytes], repeats: int = 40, warmup: int = 3) -> dict:
+    """Decode and MNIST preprocessing of each input, timed separately in this process (one thread, no
+    cache); medians and 95th percentiles in ms."""
+    rows = []
+    for name, data in inputs.items():
+        decode, prepare = [], []
+        for index in range(warmup + repeats):
+            started = time.perf_counter()
+            image, size = preprocess.open_image_sized(data)
+            decoded = time.perf_counter()
+            preprocess.prepare_image(image, size)
+            if index >= warmup:
+                decode.append((decoded - started) * 1000)
+                prepare.append((time.perf_counter() - decoded) * 1000)
+        total = [a + b for a, b in zip(decode, prepare)]
+        rows.append({"input": name, "image_bytes": len(data), "size": list(size), "working_size": list(image.size),
+                     "decode": summarise(decode), "preprocess": summarise(prepare), "total": summarise(total)})
+    return {"inputs": rows, "cpus": os.cpu_count(), "load_average": os.getloadavg()[0]}
 
 
 def preprocess_report(results: dict) -> str:
-    """The preprocessing timings as a small text table."""
-    width, height = results["size"]
-    lines = [f"12 MP phone photo: {width}x{height} JPEG ({results['image_bytes']:,} bytes), worked on at "
-             f"{results['working_size'][0]}x{results['working_size'][1]}; one thread; {results['cpus']} CPUs, "
+    """The preprocessing timings as a small text table, one row per input."""
+    lines = [f"decode + MNIST preprocessing, in-process, one thread; {results['cpus']} CPUs, "
              f"load average {results['load_average']:.1f}",
-             f"{'step':<30}{'median ms':>10}{'p95 ms':>10}{'n':>6}"]
-    for key, label in (("decode", "decode (draft, EXIF, reduce)"), ("preprocess", "preprocess (mnist mode)"),
-                       ("total", "decode + preprocess")):
-        row = results[key]
-        lines.append(f"{label:<30}{row['median']:>10.2f}{row['p95']:>10.2f}{row['n']:>6}")
+             f"{'input':<26}{'bytes':>10}{'worked at':>11}{'decode ms':>11}{'preprocess ms':>15}{'total ms':>10}"]
+    for row in results["inputs"]:
+        width, height = row["working_size"]
+        lines.append(f"{row['input']:<26}{row['image_bytes']:>10,}{f'{width}x{height}':>11}"
+                     f"{row['decode']['median']:>11.2f}{row['preprocess']['median']:>15.2f}"
+                     f"{row['total']['median']:>10.2f}")
+    lines.append("(medians; decode + preprocess = what a request's bytes cost before the model when the "
+                 "preprocessing cache has not seen them)")
     return "\n".join(lines)
 
 
@@ -348,7 +359,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="TensorFlow threads in this process, as in each gunicorn worker (default 1)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--preprocess", action="store_true",
-                        help="only time decode + preprocessing of a synthetic 12 MP phone-photo JPEG")
+                        help="only time decode + preprocessing of a 28x28 PNG, a drawing and a 12 MP photo")
     parser.add_argument("--compare", action="store_true",
                         help="only time POST /compare on the gallery digits and rank its methods")
     parser.add_argument("--methods", default=None, help="with --compare: the methods option (e.g. all)")
@@ -382,7 +393,8 @@ def main(argv: list[str] | None = None) -> None:
         results = compare_timing(args.model_dir, methods=args.methods)
         print(compare_report(results))
     elif args.preprocess:
-        results = preprocess_timing()
+        model_path = args.model_dir / args.model / str(discover(args.model_dir)[args.model][-1])
+        results = preprocess_timing(preprocess_inputs(model_path))
         print(preprocess_report(results))
     else:
         results = run(args)

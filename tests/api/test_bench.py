@@ -34,13 +34,17 @@ def ratios_match(results: dict, ratio: str, numerator: str, denominator: str) ->
     return results["ratios"][ratio] == pytest.approx(results[numerator]["median"] / results[denominator]["median"])
 
 
-def test_bench_times_decode_and_preprocessing_of_a_12_mp_photo():
+def test_bench_times_decode_and_preprocessing_of_what_people_send(model_dir):
     from denoiser import bench
 
-    results = bench.preprocess_timing(repeats=2, warmup=1)
-    assert results["size"] == [4000, 3000] and max(results["working_size"]) <= 1024
-    assert results["total"]["n"] == 2 and results["decode"]["median"] > 0
-    assert "decode + preprocess" in bench.preprocess_report(results)
+    inputs = bench.preprocess_inputs(model_dir / "mnist" / str(max(bench.discover(model_dir)["mnist"])))
+    results = bench.preprocess_timing(inputs, repeats=2, warmup=1)
+    rows = {row["input"]: row for row in results["inputs"]}
+    assert rows["28x28 MNIST PNG"]["size"] == [28, 28] and rows["280x280 drawing-pad PNG"]["size"] == [280, 280]
+    photo = rows["12 MP phone photo (JPEG)"]
+    assert photo["size"] == [4000, 3000] and max(photo["working_size"]) <= 1024
+    assert all(row["total"]["n"] == 2 and row["decode"]["median"] > 0 for row in rows.values())
+    assert "280x280 drawing-pad PNG" in bench.preprocess_report(results)
 
 
 @pytest.mark.e2e
