@@ -17,8 +17,8 @@ def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
     completed = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-2000:]
     results = json.loads(out.read_text())
-    for key in ("gunicorn_json", "gunicorn_png", "gunicorn_png_repeat", "in_process", "naive_json", "naive_png",
-                "bare_tf", "bare_tflite"):
+    for key in ("gunicorn_json", "gunicorn_png", "gunicorn_png_repeat", "gunicorn_json_repeat", "in_process",
+                "naive_json", "naive_png", "bare_tf", "bare_tflite"):
         assert results[key]["n"] >= 4 and results[key]["median"] > 0
     assert results["runtime"]["path"] == "tflite"  # the committed default model has a fast path (make models-lite)
     assert ratios_match(results, "gunicorn_png_over_bare_tf", "gunicorn_png", "bare_tf")

@@ -22,8 +22,8 @@ from denoiser.api import (
     v2,
 )
 from denoiser.api.formdata import ApiRequest
-from denoiser.api.prepared_cache import PreparedCache
 from denoiser.api.registry import Registry
+from denoiser.api.request_cache import RequestCaches
 from denoiser.api.settings import Settings
 
 log = logging.getLogger("denoiser.api")
@@ -67,7 +67,7 @@ def create_app(test_config: dict | Settings | None = None) -> Flask:
         registry = Registry({}, settings.default_model)
     app.extensions["denoiser.settings"] = settings
     app.extensions["denoiser.registry"] = registry
-    app.extensions["denoiser.prepared_cache"] = PreparedCache(settings.preprocess_cache)
+    app.extensions["denoiser.caches"] = RequestCaches(settings.preprocess_cache)
 
     CORS(app, origins=list(settings.cors_origins), expose_headers=["X-Request-ID", "X-Model", "X-Noise-Seed"])
     errors.register(app)

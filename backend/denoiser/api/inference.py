@@ -11,6 +11,7 @@ from denoiser import metrics, noise, preprocess
 from denoiser.api.errors import ApiError
 from denoiser.api.inputs import Options, Payload, parse_options, read_payload
 from denoiser.api.observability import observe_model
+from denoiser.api.request_cache import RequestCaches, digest
 
 bp = Blueprint("inference", __name__)
 
@@ -41,6 +42,10 @@ def _registry():
     return current_app.extensions["denoiser.registry"]
 
 
+def _caches() -> RequestCaches:
+    return current_app.extensions["denoiser.caches"]
+
+
 INSTANCES_REPORT = {"mode": "instances"}  # `instances` are used as given: no crop, nothing done
 
 
@@ -53,14 +58,14 @@ def clean_batch(payload: Payload, options: Options, watch: Stopwatch) -> tuple[n
         return payload.instances, [{"crop": None, "preprocess": dict(INSTANCES_REPORT)}
                                    for _ in range(len(payload.instances))]
     settings = _settings()
-    cache = current_app.extensions["denoiser.prepared_cache"]
+    cache = _caches().prepared
     digits, seen = [], []
-    for index, data in enumerate(payload.images):
+    g.upload_keys = [(digest(data), options.preprocess, settings.max_pixels) for data in payload.images]
+    for index, (data, key) in enumerate(zip(payload.images, g.upload_keys)):
         where = f"image {index + 1}: " if len(payload.images) > 1 else ""
         try:
-            prepared, remembered = cache.prepared(
-                data, options.preprocess, settings.max_pixels,
-                lambda data=data: _prepare(data, options.preprocess, settings.max_pixels, watch))
+            prepared, remembered = cache.get_or_compute(
+                key, lambda data=data: _prepare(data, options.preprocess, settings.max_pixels, watch))
             if remembered:
                 watch.lap("decode")
             digits.append(prepared.digit)
@@ -79,7 +84,9 @@ def _prepare(data: bytes, mode: str, max_pixels: int, watch: Stopwatch) -> prepr
     """Decode and preprocess one upload (the decode lap is timed apart)."""
     image, size = preprocess.open_image_sized(data, max_pixels)
     watch.lap("decode")
-    return preprocess.prepare_image(image, size, mode)
+    prepared = preprocess.prepare_image(image, size, mode)
+    prepared.digit.setflags(write=False)  # remembered and shared between requests
+    return prepared
 
 
 def _plain(report: dict) -> dict:
@@ -111,14 +118,22 @@ def prefers_png() -> bool:
 
 
 def _typicality(model, clean: np.ndarray, watch: Stopwatch) -> list[dict | None]:
-    """Per image, how digit-like it is by the served VAE of the model's dataset (None when none is served)."""
+    """Per image, how digit-like it is by the served VAE of the model's dataset (None when none is served);
+    remembered per VAE and upload (clean_batch's keys), since the app sends the same drawing again and again."""
     judge = _registry().typicality_model(model.dataset)
     if judge is None:
         return [None] * len(clean)
-    with observe_model(judge.name, "typicality"):
-        described = judge.typicality_of(clean)
+    cache = _caches().typicality
+    uploads = g.get("upload_keys")  # None for `instances`, which are not remembered
+    keys = [(judge.name, judge.version, *upload) for upload in uploads] if uploads else []
+    described = [cache.get(key) for key in keys] if keys else [None]
+    if any(value is None for value in described):
+        with observe_model(judge.name, "typicality"):
+            described = judge.typicality_of(clean)
+        for key, value in zip(keys, described):
+            cache.put(key, value)
     watch.lap("typicality")
-    return described
+    return [dict(value) for value in described]
 
 
 def _neighbourhood(model, latent: np.ndarray) -> list[dict]:
