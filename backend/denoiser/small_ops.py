@@ -13,23 +13,31 @@ from __future__ import annotations
 import numpy as np
 
 
-def median(values: np.ndarray):
-    """`np.median(values)` for finite values: the mean of the middle one or two of the flattened array.
+def _ranked(flat: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """The values a sort of `flat` puts at positions `ranks` (integers, -1 for the last), shaped like `ranks`.
 
-    Ink maps are mostly paper (their minimum); when the minimum fills the middle, it is the median.
+    Preprocessing's large arrays are mostly paper, one extreme value: positions inside the run of the minimum
+    or of the maximum are known without partitioning the array.
     """
+    count = flat.size
+    ranks = np.asarray(ranks) % count
+    if count > 4096:
+        lowest, highest = flat.min(), flat.max()
+        low_run = np.count_nonzero(flat == lowest)
+        high_start = count - np.count_nonzero(flat == highest)
+        at_low, at_high = ranks < low_run, ranks >= high_start
+        if (at_low | at_high).all():
+            return np.where(at_low, lowest, highest).astype(flat.dtype)
+    ordered = np.partition(flat, sorted(set(ranks.ravel().tolist())))
+    return ordered[ranks]
+
+
+def median(values: np.ndarray):
+    """`np.median(values)` for finite values: the mean of the middle one or two of the flattened array."""
     flat = np.asarray(values).ravel()
-    size = flat.size
-    half = size // 2
-    if size > 4096:
-        lowest = flat.min()
-        if np.count_nonzero(flat == lowest) > half:
-            return np.mean(flat[flat == lowest][:2 - size % 2], axis=0)
-    if size % 2:
-        part = np.partition(flat, half)
-        return np.mean(part[half:half + 1], axis=0)
-    part = np.partition(flat, [half - 1, half])
-    return np.mean(part[half - 1:half + 1], axis=0)
+    half = flat.size // 2
+    middle = [half] if flat.size % 2 else [half - 1, half]
+    return np.mean(_ranked(flat, np.array(middle)), axis=0)
 
 
 def percentile(values: np.ndarray, q):
@@ -46,8 +54,7 @@ def percentile(values: np.ndarray, q):
         previous[above] = -1
         following[above] = -1
     previous, following = previous.astype(np.intp), following.astype(np.intp)
-    ordered = np.partition(flat, sorted({int(i) % count for i in (*previous.ravel(), *following.ravel())}))
-    low, high = ordered[previous], ordered[following]
+    low, high = _ranked(flat, previous), _ranked(flat, following)
     gamma = np.asanyarray(virtual - previous, dtype=virtual.dtype)
     gamma = float(gamma) if weak else gamma.reshape(virtual.shape)
     step = high - low

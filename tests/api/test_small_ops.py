@@ -20,6 +20,8 @@ def arrays(seed: int):
         image = np.clip(image - rng.uniform(0.3, 0.9), 0, 1)  # ink maps: mostly (or half) zeros
     if seed % 7 == 0:
         image = np.round(image * 4) / 4  # many ties
+    if seed % 5 == 0:
+        image = np.minimum(image * rng.uniform(1, 4), 1)  # white paper: mostly (or half) the maximum
     return image
 
 
