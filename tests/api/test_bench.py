@@ -35,9 +35,10 @@ def ratios_match(results: dict, ratio: str, numerator: str, denominator: str) ->
 
 
 def test_bench_times_decode_and_preprocessing_of_what_people_send(model_dir):
-    from denoiser import bench
+    from denoiser import bench_preprocess as bench
+    from denoiser.model_store import discover
 
-    inputs = bench.preprocess_inputs(model_dir / "mnist" / str(max(bench.discover(model_dir)["mnist"])))
+    inputs = bench.preprocess_inputs(model_dir / "mnist" / str(max(discover(model_dir)["mnist"])))
     results = bench.preprocess_timing(inputs, repeats=2, warmup=1)
     rows = {row["input"]: row for row in results["inputs"]}
     assert rows["28x28 MNIST PNG"]["size"] == [28, 28] and rows["280x280 drawing-pad PNG"]["size"] == [280, 280]
