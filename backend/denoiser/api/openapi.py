@@ -305,27 +305,26 @@ SCHEMAS["V2InferResponse"] = _obj(
         ["name", "datatype", "shape"])}}, ["model_name", "model_version", "outputs"])
 
 
+def _each_version(path: str, method: str, summary: str, version_summary: str, *args, **kwargs) -> dict:
+    """A model operation at `path` (the newest version) and at the same path under /versions/{version}."""
+    versioned = path.replace("{name}", "{name}/versions/{version}", 1)
+    return {path: {method: _protocol(summary, *args, **kwargs)},
+            versioned: {method: _protocol(version_summary, *args, version=True, **kwargs)}}
+
+
 def _protocol_paths() -> dict:
     """TF Serving REST (/v1) and the Open Inference Protocol (/v2) operations."""
     status = _ref("TfServingStatus")
     metadata = _ref("TfServingMetadata")
-    predict = dict(body=_ref("TfServingPredictRequest"))
-    infer = dict(body=_ref("V2InferRequest"), binary=True)
     model_ready = _obj({"name": TEXT, "ready": {"type": "boolean"}}, ["name", "ready"])
     return {
-        "/v1/models/{name}": {"get": _protocol("TF Serving: the model's status.", status, "404", "503")},
-        "/v1/models/{name}/versions/{version}": {"get": _protocol(
-            "TF Serving: one version's status.", status, "404", "503", version=True)},
-        "/v1/models/{name}/metadata": {"get": _protocol(
-            "TF Serving: the SavedModel's signature defs.", metadata, "404", "503")},
-        "/v1/models/{name}/versions/{version}/metadata": {"get": _protocol(
-            "TF Serving: one version's signature defs.", metadata, "404", "503", version=True)},
-        "/v1/models/{name}:predict": {"post": _protocol(
-            "TF Serving: run a signature (row or columnar format).", _ref("TfServingPredictResponse"),
-            "400", "404", "413", "503", **predict)},
-        "/v1/models/{name}/versions/{version}:predict": {"post": _protocol(
-            "TF Serving: run a signature of one version.", _ref("TfServingPredictResponse"),
-            "400", "404", "413", "503", version=True, **predict)},
+        **_each_version("/v1/models/{name}", "get", "TF Serving: the model's status.",
+                        "TF Serving: one version's status.", status, "404", "503"),
+        **_each_version("/v1/models/{name}/metadata", "get", "TF Serving: the SavedModel's signature defs.",
+                        "TF Serving: one version's signature defs.", metadata, "404", "503"),
+        **_each_version("/v1/models/{name}:predict", "post", "TF Serving: run a signature (row or columnar format).",
+                        "TF Serving: run a signature of one version.", _ref("TfServingPredictResponse"),
+                        "400", "404", "413", "503", body=_ref("TfServingPredictRequest")),
         "/v2": {"get": _protocol("Open Inference Protocol: server metadata.", _obj(
             {"name": TEXT, "version": TEXT, "extensions": {"type": "array", "items": TEXT}},
             ["name", "version", "extensions"]), name=False)},
@@ -333,22 +332,17 @@ def _protocol_paths() -> dict:
             {"live": {"type": "boolean"}}, ["live"]), name=False)},
         "/v2/health/ready": {"get": _protocol("Open Inference Protocol: readiness.", _obj(
             {"ready": {"type": "boolean"}}, ["ready"]), "503", name=False)},
-        "/v2/models/{name}": {"get": _protocol(
-            "Open Inference Protocol: model metadata.", _ref("V2ModelMetadata"), "404", "503")},
-        "/v2/models/{name}/versions/{version}": {"get": _protocol(
-            "Open Inference Protocol: one version's metadata.", _ref("V2ModelMetadata"), "404", "503",
-            version=True)},
-        "/v2/models/{name}/ready": {"get": _protocol(
-            "Open Inference Protocol: the model is loaded.", model_ready, "404", "503")},
-        "/v2/models/{name}/versions/{version}/ready": {"get": _protocol(
-            "Open Inference Protocol: the version is loaded.", model_ready, "404", "503", version=True)},
-        "/v2/models/{name}/infer": {"post": _protocol(
-            "Open Inference Protocol: run a signature (`parameters.signature_name`).", _ref("V2InferResponse"),
-            "400", "404", "413", "503", **infer)},
-        "/v2/models/{name}/versions/{version}/infer": {"post": _protocol(
-            "Open Inference Protocol: run a signature of one version.", _ref("V2InferResponse"),
-            "400", "404", "413", "503", version=True, **infer)},
+        **_each_version("/v2/models/{name}", "get", "Open Inference Protocol: model metadata.",
+                        "Open Inference Protocol: one version's metadata.", _ref("V2ModelMetadata"), "404", "503"),
+        **_each_version("/v2/models/{name}/ready", "get", "Open Inference Protocol: the model is loaded.",
+                        "Open Inference Protocol: the version is loaded.", model_ready, "404", "503"),
+        **_each_version("/v2/models/{name}/infer", "post",
+                        "Open Inference Protocol: run a signature (`parameters.signature_name`).",
+                        "Open Inference Protocol: run a signature of one version.", _ref("V2InferResponse"),
+                        "400", "404", "413", "503", body=_ref("V2InferRequest"), binary=True),
     }
+
+
 MODEL_PARAM = {"name": "model", "in": "query", "required": False, "schema": {"type": "string"}}
 
 
