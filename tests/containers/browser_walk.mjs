@@ -9,48 +9,26 @@
 // Used by tests/containers/test_stack.py (through the compose stack's nginx) and
 // tests/deploy/test_nginx_e2e.py (Debian's nginx in front of gunicorn). playwright-core from
 // frontend/node_modules, Debian's Chromium: no browser download.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
-const here = dirname(fileURLToPath(import.meta.url))
-const root = resolve(here, '..', '..')
-const { values: opts } = parseArgs({
-  options: {
-    url: { type: 'string' },
-    chromium: { type: 'string', default: process.env.CHROMIUM_PATH || '/usr/bin/chromium' },
-    timeout: { type: 'string', default: '60000' },
-  },
-})
+import { commonOptions, openChromium } from '../deploy/chromium.mjs'
+
+const { values: opts } = parseArgs({ options: commonOptions })
 if (!opts.url) {
   console.error('usage: node browser_walk.mjs --url URL [--chromium PATH]')
   process.exit(2)
 }
 const base = opts.url.replace(/\/$/, '')
-const timeout = Number(opts.timeout)
-const require = createRequire(join(root, 'frontend', 'package.json'))
-const { chromium } = require('playwright-core')
-const chromiumArgs = JSON.parse(readFileSync(join(root, 'frontend', 'e2e', 'chromium-args.json'), 'utf8'))
 
 const SECURITY_HEADERS = ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy',
   'cross-origin-opener-policy']
 const report = { url: base, steps: [], violations: {}, documents: {}, api_calls: [], failed_requests: [],
   console_errors: [], seconds: 0 }
 const started = Date.now()
-const userDataDir = mkdtempSync(join(tmpdir(), 'browser-walk-chromium-'))
-let context
+let browser
 try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: opts.chromium,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [...chromiumArgs, '--disable-dev-shm-usage'],
-  })
-  const page = context.pages()[0] ?? (await context.newPage())
-  page.setDefaultTimeout(timeout)
+  browser = await openChromium(opts, 'browser-walk-chromium-')
+  const { page } = browser
   await page.addInitScript(() => {
     const seen = []
     window.__cspViolations = seen
@@ -142,8 +120,7 @@ try {
   report.ok = false
   report.error = String(error?.stack || error)
 } finally {
-  await context?.close().catch(() => {})
-  rmSync(userDataDir, { recursive: true, force: true })
+  await browser?.close()
 }
 report.seconds = (Date.now() - started) / 1000
 console.log(JSON.stringify(report))

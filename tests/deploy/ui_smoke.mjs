@@ -6,21 +6,16 @@
 //        [--chromium /usr/bin/chromium] [--timeout 60000]
 //
 // Uses playwright-core from frontend/node_modules (no browser download: Debian's Chromium).
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
-const here = dirname(fileURLToPath(import.meta.url))
-const root = resolve(here, '..', '..')
+import { commonOptions, openChromium, root } from './chromium.mjs'
+
 const { values: opts } = parseArgs({
   options: {
-    url: { type: 'string' },
+    ...commonOptions,
     screenshot: { type: 'string', default: join(root, 'artifacts', 'deploy', 'ui-through-nginx.png') },
-    chromium: { type: 'string', default: process.env.CHROMIUM_PATH || '/usr/bin/chromium' },
-    timeout: { type: 'string', default: '60000' },
   },
 })
 if (!opts.url) {
@@ -28,23 +23,11 @@ if (!opts.url) {
   process.exit(2)
 }
 const timeout = Number(opts.timeout)
-const require = createRequire(join(root, 'frontend', 'package.json'))
-const { chromium } = require('playwright-core')
-// The same flags as the frontend's Playwright runs (DESIGN.md: what Chromium needs here).
-const chromiumArgs = JSON.parse(readFileSync(join(root, 'frontend', 'e2e', 'chromium-args.json'), 'utf8'))
-
-const userDataDir = mkdtempSync(join(tmpdir(), 'deploy-ui-chromium-'))
 const report = { url: opts.url, steps: [], console_errors: [], failed_requests: [], api_calls: [] }
-let context
+let browser
 try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: opts.chromium,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [...chromiumArgs, '--disable-dev-shm-usage'],
-  })
-  const page = context.pages()[0] ?? (await context.newPage())
-  page.setDefaultTimeout(timeout)
+  browser = await openChromium(opts, 'deploy-ui-chromium-')
+  const { page } = browser
   page.on('console', (msg) => {
     if (msg.type() === 'error') report.console_errors.push(msg.text())
   })
@@ -107,8 +90,8 @@ try {
 } catch (error) {
   report.ok = false
   report.error = String(error?.stack || error)
-  if (context) {
-    const page = context.pages()[0]
+  if (browser) {
+    const { page } = browser
     const failShot = resolve(opts.screenshot).replace(/\.png$/, '') + '-failure.png'
     try {
       mkdirSync(dirname(failShot), { recursive: true })
@@ -119,8 +102,7 @@ try {
     }
   }
 } finally {
-  await context?.close().catch(() => {})
-  rmSync(userDataDir, { recursive: true, force: true })
+  await browser?.close()
 }
 console.log(JSON.stringify(report))
 process.exit(report.ok ? 0 : 1)
