@@ -22,15 +22,15 @@ class ModelNameConverter(BaseConverter):
     regex = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 
 
-def served(name: str, version: str | None, not_found):
-    """The served model `name` at `version` (None: the served one); `not_found(message)` builds the error."""
+def served(name: str, version: int | None, not_found):
+    """The served model `name` at `version` (None: the served one); `not_found(name, version)` builds the 404."""
     registry = current_app.extensions["denoiser.registry"]
     if not registry.models:
         raise ApiError(503, "not_ready", "no model is loaded yet")
     model = registry.models.get(name)
     if model is None:
         raise not_found(name, version)
-    if version is not None and (not version.isdigit() or int(version) != model.version):
+    if version is not None and version != model.version:
         raise not_found(name, version)
     return model
 

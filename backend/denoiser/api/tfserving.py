@@ -20,15 +20,9 @@ from denoiser.api.errors import ApiError
 bp = Blueprint("tfserving", __name__)
 
 
-def _not_found(name: str, version: str | None) -> ApiError:
+def _not_found(name: str, version: int | None) -> ApiError:
     wanted = f"Latest({name[:64]})" if version is None else f"Specific({name[:64]}, {version})"
     return ApiError(404, "model_not_found", f"Servable not found for request: {wanted}")
-
-
-def _status(name: str, version: str | None):
-    model = tensors.served(name, version, _not_found)
-    return jsonify({"model_version_status": [
-        {"version": str(model.version), "state": "AVAILABLE", "status": {"error_code": "OK", "error_message": ""}}]})
 
 
 @bp.get("/v1/models/<model:name>", defaults={"version": None})
@@ -37,7 +31,9 @@ def status(name: str, version: int | None):
     """TF Serving's model status: the served version, AVAILABLE.
 
     A version in the path must be the served one (404 otherwise)."""
-    return _status(name, None if version is None else str(version))
+    model = tensors.served(name, version, _not_found)
+    return jsonify({"model_version_status": [
+        {"version": str(model.version), "state": "AVAILABLE", "status": {"error_code": "OK", "error_message": ""}}]})
 
 
 @lru_cache(maxsize=64)
@@ -55,19 +51,15 @@ def signature_defs(path: Path) -> dict:
             for key in sorted(graph.signature_def)}
 
 
-def _metadata(name: str, version: str | None):
-    model = tensors.served(name, version, _not_found)
-    return jsonify({"model_spec": {"name": model.name, "signature_name": "", "version": str(model.version)},
-                    "metadata": {"signature_def": {"signature_def": signature_defs(model.path)}}})
-
-
 @bp.get("/v1/models/<model:name>/metadata", defaults={"version": None})
 @bp.get("/v1/models/<model:name>/versions/<int:version>/metadata")
 def metadata(name: str, version: int | None):
     """The signature defs (serving_default = denoise, denoise, encode and, for decoders, decode).
 
     A version in the path must be the served one (404 otherwise)."""
-    return _metadata(name, None if version is None else str(version))
+    model = tensors.served(name, version, _not_found)
+    return jsonify({"model_spec": {"name": model.name, "signature_name": "", "version": str(model.version)},
+                    "metadata": {"signature_def": {"signature_def": signature_defs(model.path)}}})
 
 
 def _named(value, names: list[str], where: str) -> dict:
@@ -103,7 +95,12 @@ def _inputs(model, signature: str, body: dict) -> tuple[dict[str, np.ndarray], b
     return arrays, "instances" in body
 
 
-def _predict(name: str, version: str | None):
+@bp.route("/v1/models/<model:name>:predict", methods=["POST"], defaults={"version": None})
+@bp.route("/v1/models/<model:name>/versions/<int:version>:predict", methods=["POST"])
+def predict(name: str, version: int | None):
+    """Run a signature (`signature_name`, default serving_default = denoise) on `instances` or `inputs`.
+
+    A version in the path must be the served one (404 otherwise)."""
     model = tensors.served(name, version, _not_found)
     body = request.get_json(silent=True, force=True)
     if not isinstance(body, dict):
@@ -121,12 +118,3 @@ def _predict(name: str, version: str | None):
             return jsonify({"predictions": outputs[names[0]]})
         return jsonify({"predictions": [{key: outputs[key][i] for key in names} for i in range(count)]})
     return jsonify({"outputs": outputs[names[0]] if len(names) == 1 else outputs})
-
-
-@bp.route("/v1/models/<model:name>:predict", methods=["POST"], defaults={"version": None})
-@bp.route("/v1/models/<model:name>/versions/<int:version>:predict", methods=["POST"])
-def predict(name: str, version: int | None):
-    """Run a signature (`signature_name`, default serving_default = denoise) on `instances` or `inputs`.
-
-    A version in the path must be the served one (404 otherwise)."""
-    return _predict(name, None if version is None else str(version))

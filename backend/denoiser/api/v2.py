@@ -27,7 +27,7 @@ HEADER_LENGTH = "Inference-Header-Content-Length"
 PLATFORM = "tensorflow_savedmodel"
 
 
-def _not_found(name: str, version: str | None) -> ApiError:
+def _not_found(name: str, version: int | None) -> ApiError:
     suffix = "" if version is None else f" version {version}"
     return ApiError(404, "model_not_found", f"Request for unknown model: '{name[:64]}'{suffix} is not found")
 
@@ -60,7 +60,12 @@ def _tensors(shapes: dict[str, list[int]]) -> list[dict]:
     return [{"name": key, "datatype": "FP32", "shape": shape} for key, shape in shapes.items()]
 
 
-def _model_metadata(name: str, version: str | None):
+@bp.get("/v2/models/<model:name>", defaults={"version": None})
+@bp.get("/v2/models/<model:name>/versions/<int:version>")
+def model_metadata(name: str, version: int | None):
+    """The model's name, served version, platform and (default signature's) tensors.
+
+    A version in the path must be the served one (404 otherwise)."""
     model = tensors.served(name, version, _not_found)
     specs = model.signature_specs()
     signatures = {tensors.DEFAULT_SIGNATURE: specs["denoise"], **specs}
@@ -71,27 +76,14 @@ def _model_metadata(name: str, version: str | None):
                                       for key, spec in signatures.items()}}})
 
 
-@bp.get("/v2/models/<model:name>", defaults={"version": None})
-@bp.get("/v2/models/<model:name>/versions/<int:version>")
-def model_metadata(name: str, version: int | None):
-    """The model's name, served version, platform and (default signature's) tensors.
-
-    A version in the path must be the served one (404 otherwise)."""
-    return _model_metadata(name, None if version is None else str(version))
-
-
-def _model_ready(name: str, version: str | None):
-    model = tensors.served(name, version, _not_found)
-    return jsonify({"name": model.name, "ready": True})
-
-
 @bp.get("/v2/models/<model:name>/ready", defaults={"version": None})
 @bp.get("/v2/models/<model:name>/versions/<int:version>/ready")
 def model_ready(name: str, version: int | None):
     """200 for a served (loaded and warmed) model, 404 for an unknown one.
 
     A version in the path must be the served one (404 otherwise)."""
-    return _model_ready(name, None if version is None else str(version))
+    model = tensors.served(name, version, _not_found)
+    return jsonify({"name": model.name, "ready": True})
 
 
 def _split_body() -> tuple[dict, bytes]:
@@ -181,7 +173,12 @@ def _requested(header: dict, names: list[str]) -> list[tuple[str, bool]]:
     return chosen
 
 
-def _infer(name: str, version: str | None):
+@bp.route("/v2/models/<model:name>/infer", methods=["POST"], defaults={"version": None})
+@bp.route("/v2/models/<model:name>/versions/<int:version>/infer", methods=["POST"])
+def infer(name: str, version: int | None):
+    """Run one signature (`parameters.signature_name`, default serving_default = denoise).
+
+    A version in the path must be the served one (404 otherwise)."""
     model = tensors.served(name, version, _not_found)
     header, binary = _split_body()
     parameters = _parameters(header.get("parameters"), "request")
@@ -210,12 +207,3 @@ def _infer(name: str, version: str | None):
     head = json.dumps(answer, separators=(",", ":")).encode()
     return Response(head + b"".join(blobs), mimetype="application/octet-stream",
                     headers={HEADER_LENGTH: str(len(head))})
-
-
-@bp.route("/v2/models/<model:name>/infer", methods=["POST"], defaults={"version": None})
-@bp.route("/v2/models/<model:name>/versions/<int:version>/infer", methods=["POST"])
-def infer(name: str, version: int | None):
-    """Run one signature (`parameters.signature_name`, default serving_default = denoise).
-
-    A version in the path must be the served one (404 otherwise)."""
-    return _infer(name, None if version is None else str(version))
