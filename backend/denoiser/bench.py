@@ -206,16 +206,27 @@ def interleaved(calls: dict, counts: dict[str, int], rounds: int, warmup: int) -
     return samples
 
 
-def run(args: argparse.Namespace) -> dict:
-    """Measure (a), (b) and (c) side by side; returns the summaries and ratios."""
+def chosen_model_path(args: argparse.Namespace) -> Path:
+    """models/<--model>/<--version, or the newest>; exits with a message when there is none."""
     versions = discover(args.model_dir)
     if args.model not in versions:
         raise SystemExit(f"no model {args.model!r} under {args.model_dir}; run `make train` first")
     version = args.version or versions[args.model][-1]
     if version not in versions[args.model]:
         raise SystemExit(f"model {args.model} has no version {version}; found {versions[args.model]}")
-    model_path = args.model_dir / args.model / str(version)
-    image = Path(args.image).read_bytes() if args.image else default_image(model_path)
+    return args.model_dir / args.model / str(version)
+
+
+def request_image(args: argparse.Namespace, model_path: Path) -> bytes:
+    """The bytes each request sends: --image, else the model's first example digit."""
+    return Path(args.image).read_bytes() if args.image else default_image(model_path)
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Measure (a), (b) and (c) side by side; returns the summaries and ratios."""
+    model_path = chosen_model_path(args)
+    version, versions = int(model_path.name), discover(args.model_dir)
+    image = request_image(args, model_path)
     form = {"model": args.model, "seed": "0"}
 
     if args.tf_threads:  # the same TensorFlow threading as a gunicorn worker, for (b) and (c)
@@ -301,7 +312,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--naive-requests", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds over the five paths")
+    parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds over the paths")
     parser.add_argument("--tf-threads", type=int, default=int(os.environ.get("DENOISER_TF_THREADS", "1")),
                         help="TensorFlow threads in this process, as in each gunicorn worker (default 1)")
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -321,8 +332,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.profile:
         from denoiser.bench_profile import profile_report, profile_timing
 
-        model_path = args.model_dir / args.model / str(discover(args.model_dir)[args.model][-1])
-        image = Path(args.image).read_bytes() if args.image else default_image(model_path)
+        image = request_image(args, chosen_model_path(args))
         results = profile_timing(args.model_dir, image, args.requests, args.warmup, args.accept)
         print(profile_report(results))
     elif args.load:
@@ -330,8 +340,7 @@ def main(argv: list[str] | None = None) -> None:
 
         layouts = ([tuple(int(n) for n in layout.split("x")) for layout in args.layouts.split(",")]
                    if args.layouts else LAYOUTS)
-        model_path = args.model_dir / args.model / str(discover(args.model_dir)[args.model][-1])
-        image = Path(args.image).read_bytes() if args.image else default_image(model_path)
+        image = request_image(args, chosen_model_path(args))
         results = load_timing(args.model_dir, image, layouts, seconds=args.seconds)
         print(load_report(results))
     elif args.compare:
@@ -342,8 +351,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.preprocess:
         from denoiser.bench_preprocess import preprocess_inputs, preprocess_report, preprocess_timing
 
-        model_path = args.model_dir / args.model / str(discover(args.model_dir)[args.model][-1])
-        results = preprocess_timing(preprocess_inputs(model_path))
+        results = preprocess_timing(preprocess_inputs(chosen_model_path(args)))
         print(preprocess_report(results))
     else:
         results = run(args)
