@@ -1,7 +1,7 @@
 """8-bit grey PNG encoding of the small images the API answers with.
 
 Pillow's generic save path (plugin lookup, encoder setup, chunked writes) costs more than the compression
-of a 28x28 image itself: about 0.2 ms of a /denoise request, measured by switching it off. A grey PNG is
+of a 28x28 image itself, once per answer image (three in a JSON /denoise answer). A grey PNG is
 a signature, an IHDR chunk, the zlib-compressed rows (each led by its filter type, 0 = none) and an IEND
 chunk (PNG specification, sections 5 and 11), which the standard library writes directly. Decoders read
 the same pixels (tests/api/test_png.py checks with Pillow).
