@@ -41,7 +41,6 @@ def stroke_width(digit: np.ndarray) -> float:
     thickness along the skeleton, 2 x distance-to-background - 1 (robust where a fat stroke's skeleton
     is short or a loop is filled in).
     """
-    from scipy import ndimage
     from skimage.morphology import skeletonize
 
     core = _core(digit)
@@ -50,7 +49,7 @@ def stroke_width(digit: np.ndarray) -> float:
     if length == 0:
         return 0.0
     by_mass = float(np.clip(digit, 0, 1).sum()) / length
-    thickness = 2 * float(small_ops.median(ndimage.distance_transform_edt(core)[skeleton])) - 1
+    thickness = 2 * float(small_ops.median(small_ops.distance_to_background_at(core, skeleton))) - 1
     return min(by_mass, max(thickness, 1.0))
 
 
