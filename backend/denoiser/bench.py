@@ -10,7 +10,10 @@
 (c) the naive pattern of the seed reports: the same app and answers (JSON and PNG), but Keras
     `model.predict` inside the request, served by Werkzeug's threaded development server;
 (d), (e) the model alone on one image: the SavedModel's `denoise` signature, and the TFLite/XNNPACK call
-    the API serves through (lite.py), for the ratio of a whole request to the bare model call.
+    the API serves through (lite.py), for the ratio of a whole request to the bare model call;
+(d1) the SavedModel's signature with one TensorFlow thread, as a gunicorn worker has it, in a helper
+    process (bench_one_thread.py): this process keeps TensorFlow's default threads, as the seed-style
+    server and a user's own signature call have them.
 Requests are sequential, one image each, and the paths take turns (interleaved rounds) so that
 a change in the machine's load during the run hits them alike; medians and 95th percentiles in ms.
 """
@@ -182,6 +185,7 @@ LABELS = {
     "naive_json": "(c) naive model.predict, JSON answer",
     "naive_png": "(c) naive model.predict, PNG answer",
     "bare_tf": "(d) bare SavedModel signature call",
+    "bare_tf_one_thread": "(d1) bare SavedModel call, one TF thread",
     "bare_tflite": "(e) bare TFLite/XNNPACK call",
 }
 
@@ -197,12 +201,15 @@ def bare_calls(model) -> dict:
 
 def interleaved(calls: dict, counts: dict[str, int], rounds: int, warmup: int) -> dict[str, list[float]]:
     """Time every call in turn, `rounds` times over, so that drift in the machine's load hits all alike."""
+    def time_it(call, repeats: int, warmup: int) -> list[float]:
+        return call.timed(repeats, warmup) if hasattr(call, "timed") else timed(call, repeats, warmup)
+
     for call in calls.values():
-        timed(call, 0, warmup)
+        time_it(call, 0, warmup)
     samples: dict[str, list[float]] = {key: [] for key in calls}
     for _ in range(rounds):
         for key, call in calls.items():
-            samples[key] += timed(call, max(1, counts[key] // rounds), 0)
+            samples[key] += time_it(call, max(1, counts[key] // rounds), 0)
     return samples
 
 
@@ -229,7 +236,7 @@ def run(args: argparse.Namespace) -> dict:
     image = request_image(args, model_path)
     form = {"model": args.model, "seed": "0"}
 
-    if args.tf_threads:  # the same TensorFlow threading as a gunicorn worker, for (b) and (c)
+    if args.tf_threads:  # else TensorFlow's defaults, for (c) and (d)
         import tensorflow as tf
 
         tf.config.threading.set_intra_op_parallelism_threads(args.tf_threads)
@@ -245,12 +252,18 @@ def run(args: argparse.Namespace) -> dict:
     for kind, accept in (("png", "image/png"), ("json", "application/json")):
         posters[f"gunicorn_{kind}_repeat"] = Poster(gunicorn_port, "/denoise", form, image, accept, unique=False)
     calls = {**posters, "in_process": in_process(model, image), **bare_calls(model)}
+    if args.tf_threads != 1:  # (d) has other threads than a worker: (d1) as a worker has them
+        from denoiser.bench_one_thread import OneThreadBareCall
+
+        calls["bare_tf_one_thread"] = OneThreadBareCall(model_path)
     counts = {key: args.naive_requests if key.startswith("naive") else args.requests for key in calls}
     try:
         samples = interleaved(calls, counts, args.rounds, args.warmup)
     finally:
         for poster in posters.values():
             poster.close()
+        if "bare_tf_one_thread" in calls:
+            calls["bare_tf_one_thread"].close()
         server.shutdown()
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
@@ -269,9 +282,12 @@ def run(args: argparse.Namespace) -> dict:
     }
     if "bare_tflite" in median:
         results["ratios"]["bare_tf_over_tflite"] = median["bare_tf"] / median["bare_tflite"]
+    if "bare_tf_one_thread" in median:
+        one_thread = median["bare_tf_one_thread"]
+        results["ratios"]["gunicorn_png_over_bare_tf_one_thread"] = median["gunicorn_png"] / one_thread
     results["runtime"] = model.runtime
     results["setup"] = {"model": f"{args.model}/{version}", "image_bytes": len(image), "rounds": args.rounds,
-                        "cpus": os.cpu_count(), "load_average": os.getloadavg()[0]}
+                        "cpus": os.cpu_count(), "load_average": os.getloadavg()[0], "tf_threads": args.tf_threads}
     return results
 
 
@@ -279,8 +295,11 @@ def report(results: dict) -> str:
     """The results as a small text table with the targets."""
     setup, ratios = results["setup"], results["ratios"]
     median = results["gunicorn_json"]["median"]
+    threads = setup.get("tf_threads") or 0
+    threading = "TensorFlow's default threads" if not threads else f"{threads} TensorFlow thread(s)"
     lines = [f"model {setup['model']}, one {setup['image_bytes']}-byte PNG per request, sequential, "
-             f"{setup['rounds']} interleaved rounds; {setup['cpus']} CPUs, load average {setup['load_average']:.1f}",
+             f"{setup['rounds']} interleaved rounds; {setup['cpus']} CPUs, load average {setup['load_average']:.1f}; "
+             f"(c) and (d) with {threading}",
              f"{'path':<42}{'median ms':>10}{'p95 ms':>10}{'n':>6}"]
     for key, label in LABELS.items():
         if key in results:
@@ -289,6 +308,8 @@ def report(results: dict) -> str:
     lines += [
         f"served through: {results['runtime']['path']}; /denoise PNG / bare TF signature "
         f"{ratios['gunicorn_png_over_bare_tf']:.2f}x (target <= 1.2x)"
+        + (f", / (d1) {ratios['gunicorn_png_over_bare_tf_one_thread']:.2f}x"
+           if "gunicorn_png_over_bare_tf_one_thread" in ratios else "")
         + (f"; bare TF / TFLite {ratios['bare_tf_over_tflite']:.2f}x" if "bare_tf_over_tflite" in ratios else ""),
         f"gunicorn / in-process: JSON {ratios['gunicorn_json_over_in_process']:.2f}x, "
         f"PNG {ratios['gunicorn_png_over_in_process']:.2f}x (target <= 3x)",
@@ -313,8 +334,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--naive-requests", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds over the paths")
-    parser.add_argument("--tf-threads", type=int, default=int(os.environ.get("DENOISER_TF_THREADS", "1")),
-                        help="TensorFlow threads in this process, as in each gunicorn worker (default 1)")
+    parser.add_argument("--tf-threads", type=int, default=0,
+                        help="TensorFlow threads in this process, for (c) and (d) (default 0: TensorFlow's own "
+                             "choice, as the seed-style server and a user's own call have it; 1 as in a worker)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--preprocess", action="store_true",
                         help="only time decode + preprocessing of a 28x28 PNG, a drawing and a 12 MP photo")

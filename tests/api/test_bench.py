@@ -18,11 +18,14 @@ def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
     assert completed.returncode == 0, completed.stderr[-2000:]
     results = json.loads(out.read_text())
     for key in ("gunicorn_json", "gunicorn_png", "gunicorn_png_repeat", "gunicorn_json_repeat", "in_process",
-                "naive_json", "naive_png", "bare_tf", "bare_tflite"):
+                "naive_json", "naive_png", "bare_tf", "bare_tf_one_thread", "bare_tflite"):
         assert results[key]["n"] >= 4 and results[key]["median"] > 0
     assert results["runtime"]["path"] == "tflite"  # the committed default model has a fast path (make models-lite)
     assert ratios_match(results, "gunicorn_png_over_bare_tf", "gunicorn_png", "bare_tf")
     assert ratios_match(results, "bare_tf_over_tflite", "bare_tf", "bare_tflite")
+    # (d) keeps TensorFlow's default threads; (d1), from the one-thread helper process, is a worker's call
+    assert results["setup"]["tf_threads"] == 0
+    assert ratios_match(results, "gunicorn_png_over_bare_tf_one_thread", "gunicorn_png", "bare_tf_one_thread")
     assert ratios_match(results, "repeat_png_over_bare_tf", "gunicorn_png_repeat", "bare_tf")
     ratios = results["ratios"]
     assert ratios["naive_over_gunicorn_png"] == pytest.approx(
