@@ -37,7 +37,12 @@ def median(values: np.ndarray):
     flat = np.asarray(values).ravel()
     half = flat.size // 2
     middle = [half] if flat.size % 2 else [half - 1, half]
-    return np.mean(_ranked(flat, np.array(middle)), axis=0)
+    picked = _ranked(flat, np.array(middle))
+    if flat.dtype not in (np.float32, np.float64):
+        return np.mean(picked, axis=0)
+    # np.mean's own arithmetic for one or two values of a float type: their sum in that type, divided
+    total = picked[0] if len(middle) == 1 else picked[0] + picked[1]
+    return flat.dtype.type(total / len(middle))
 
 
 def percentile(values: np.ndarray, q):
@@ -75,7 +80,7 @@ def otsu_threshold(image: np.ndarray):
     # directly and only the others are binned
     lowest, highest = flat.min(), flat.max()
     at_lowest = flat == lowest
-    counts, edges = np.histogram(flat[~at_lowest], bins=256, range=(lowest, highest))
+    counts, edges = histogram_within(flat[~at_lowest], lowest, highest, 256)
     counts[0] += np.count_nonzero(at_lowest)
     centres = (edges[:-1] + edges[1:]) / 2.0
     if counts[0] == 0 or counts[-1] == 0:  # cannot happen with the image's own range; kept as skimage has it
@@ -89,6 +94,25 @@ def otsu_threshold(image: np.ndarray):
     mean2 = (np.cumsum((counts * centres)[::-1]) / weight2[::-1])[::-1]
     variance12 = weight1[:-1] * weight2[1:] * (mean1[:-1] - mean2[1:]) ** 2
     return centres[np.argmax(variance12)]
+
+
+def histogram_within(values: np.ndarray, lowest, highest, bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """`np.histogram(values, bins, range=(lowest, highest))` for values known to lie in that range, lowest < highest.
+
+    numpy's own steps for equal-width bins (its edges, each value's bin from its offset, the corrections at
+    the edges), without its general argument handling and range filtering, which cost more than the binning.
+    """
+    if values.dtype.kind != "f":
+        return np.histogram(values, bins=bins, range=(lowest, highest))
+    edges = np.linspace(lowest, highest, bins + 1, endpoint=True, dtype=np.result_type(lowest, highest, values))
+    if np.any(edges[:-1] >= edges[1:]):
+        raise ValueError(f"Too many bins for data range. Cannot create {bins} finite-sized bins.")
+    offsets = np.subtract(values.astype(edges.dtype, copy=False), lowest, dtype=np.result_type(edges.dtype, lowest))
+    indices = ((offsets / np.subtract(highest, lowest, dtype=np.result_type(highest, lowest))) * bins).astype(np.intp)
+    indices[indices == bins] -= 1
+    indices[values < edges[indices]] -= 1
+    indices[(values >= edges[indices + 1]) & (indices != bins - 1)] += 1
+    return np.bincount(indices, minlength=bins).astype(np.intp, copy=False), edges
 
 
 def _neighbours_padded(mask: np.ndarray, fill: bool) -> tuple[np.ndarray, ...]:

@@ -35,6 +35,9 @@ def same(ours, theirs) -> bool:
 def test_median_and_percentiles_equal_numpy(seed):
     image = arrays(seed)
     assert same(small_ops.median(image), np.median(image))
+    for kind in (np.float64, np.uint8, np.int64):  # other types than preprocessing's float32
+        other = (image * 255).astype(kind)
+        assert same(small_ops.median(other), np.median(other)), kind
     for q in (90, 95, [0.2, 99.8], 0.0, 100, 50.0, [10, 50, 90]):
         assert same(small_ops.percentile(image, q), np.percentile(image, q)), q
 
@@ -43,6 +46,28 @@ def test_median_and_percentiles_equal_numpy(seed):
 def test_otsu_equals_scikit_image(seed):
     image = arrays(seed)
     assert same(small_ops.otsu_threshold(image), threshold_otsu(image))
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_histogram_within_the_values_range_equals_numpy(seed):
+    image = arrays(seed).ravel()
+    lowest, highest = image.min(), image.max()
+    if lowest == highest:
+        return
+    for values in (image, image[image > lowest], image.astype(np.float64)):
+        low, high = values.dtype.type(lowest), values.dtype.type(highest)
+        counts, edges = small_ops.histogram_within(values, low, high, 256)
+        expected_counts, expected_edges = np.histogram(values, bins=256, range=(low, high))
+        assert same(counts, expected_counts) and same(edges, expected_edges)
+
+
+def test_histogram_within_a_range_too_narrow_for_its_bins_raises_as_numpy():
+    low = np.float32(0.5)
+    values = np.array([low, np.nextafter(low, np.float32(1))], np.float32)
+    with pytest.raises(ValueError, match="Too many bins"):
+        np.histogram(values, bins=256, range=(values.min(), values.max()))
+    with pytest.raises(ValueError, match="Too many bins"):
+        small_ops.histogram_within(values, values.min(), values.max(), 256)
 
 
 def test_otsu_of_a_uniform_image_is_its_value():

@@ -26,12 +26,13 @@ class Stopwatch:
     def lap(self, name: str) -> None:
         """Add the time since the previous lap to `name`."""
         now = time.perf_counter()
-        self.laps[name] = round(self.laps.get(name, 0.0) + (now - self.last) * 1000, 3)
+        self.laps[name] = self.laps.get(name, 0.0) + (now - self.last)
         self.last = now
 
     def result(self) -> dict[str, float]:
-        """The laps plus `total`."""
-        return {**self.laps, "total": round((time.perf_counter() - self.start) * 1000, 3)}
+        """The laps plus `total`, in milliseconds to the microsecond."""
+        laps = {name: round(seconds * 1000, 3) for name, seconds in self.laps.items()}
+        return {**laps, "total": round((time.perf_counter() - self.start) * 1000, 3)}
 
 
 def _settings():
@@ -113,6 +114,10 @@ def data_url(image: np.ndarray) -> str:
 
 
 def prefers_png() -> bool:
+    """Whether the client's Accept header ranks the PNG answer above JSON (JSON on a tie, or without one)."""
+    accept = request.headers.get("Accept", "")
+    if accept in ("image/png", "application/json"):  # what the app, the bench and most scripts send: no parsing
+        return accept == "image/png"
     best = request.accept_mimetypes.best_match(["application/json", "image/png"])
     return best == "image/png"
 
