@@ -1,8 +1,9 @@
 """The fast path: a model's signatures as TensorFlow Lite, run by LiteRT's XNNPACK delegate on one thread.
 
 TensorFlow's per-call overhead is most of a 28x28 model's call: `make bench` times mnist/5's `denoise`
-on one image at 0.60 ms through TFLite/XNNPACK against 1.22 ms through the SavedModel (rows (e) and (d));
-outputs agree within 2.4e-7 to 2.3e-5 across the served models (`GET /model`, runtime.probe_max_abs_diff).
+on one image at 0.55 ms through TFLite/XNNPACK against 1.29 ms through the SavedModel with one TF thread,
+as in a worker, and 2.39 ms with TensorFlow's default threads (rows (e), (d1) and (d)); outputs agree
+within 3.0e-7 to 2.3e-5 across the served models (`GET /model`, runtime.probe_max_abs_diff).
 Export writes `model.tflite` beside the SavedModel, which stays the
 contract (TF Serving loads it, and the API falls back to it). The file is derived, deterministic and
 not kept in git (it would double the weights there): `make models-lite` writes the missing ones, and the
@@ -29,21 +30,19 @@ log = logging.getLogger("denoiser.lite")
 
 
 def convert(model_dir: Path) -> bytes:
-    """The SavedModel's denoise/encode/decode signatures as one TFLite flatbuffer (float32, as exported).
+    """The SavedModel's denoise/encode/decode signatures as one TFLite flatbuffer (float32, as exported), with
+    a static batch of one.
 
-    Batch-agnostic when the converter can express the graph that way; else with a batch of one (some
-    decoders reshape to a channel count only known at run time, which TFLite's Conv2D cannot take), run
-    image by image."""
+    With every shape static, XNNPACK takes the whole graph: a batch-agnostic conversion keeps the run-time
+    shape arithmetic (SHAPE, STRIDED_SLICE, PACK) that feeds Reshape and the transposed convolutions'
+    output shapes, which XNNPACK cannot delegate, so those layers ran on TFLite's own kernels, between
+    delegate partitions. A batch goes through image by image, per image as fast as a batched call (XNNPACK
+    gains nothing from the batch dimension at 28x28), and every model converts this way (some decoders
+    reshape to a channel count that a batch-agnostic TFLite Conv2D cannot take)."""
     import tensorflow as tf
 
     loaded = tf.saved_model.load(str(model_dir))
-    present = [name for name in SIGNATURES if name in loaded.signatures]
-    try:
-        return tf.lite.TFLiteConverter.from_saved_model(str(model_dir), signature_keys=present).convert()
-    except Exception as error:
-        log.info("%s: no batch-agnostic TFLite model (%s); converting with a batch of one",
-                 model_dir, str(error).splitlines()[-1][:200])
-        return _convert_batch_of_one(loaded, present)
+    return _convert_batch_of_one(loaded, [name for name in SIGNATURES if name in loaded.signatures])
 
 
 def _convert_batch_of_one(loaded, names: list[str]) -> bytes:

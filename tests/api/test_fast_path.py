@@ -34,7 +34,7 @@ def _served_with_tflite(app, names=("mnist", "mnist-vae")):
 def test_models_with_a_tflite_file_are_served_through_it_and_say_so(app, client):
     for model in _served_with_tflite(app):
         assert model.runtime["path"] == "tflite" and model.runtime["probe_max_abs_diff"] < 1e-4
-        assert model.runtime["batch"] == "any"
+        assert model.runtime["batch"] == "one image at a time"  # static shapes: XNNPACK takes the whole graph
         card = client.get("/model", query_string={"model": model.name}).get_json()
         assert card["runtime"]["path"] == "tflite" and card["runtime"]["delegate"] == "XNNPACK"
 
@@ -91,7 +91,7 @@ def test_a_corrupt_tflite_file_is_refused(model_dir, tmp_path):
 
 
 def test_a_model_converted_with_a_batch_of_one_runs_a_batch_image_by_image(app):
-    (model,) = _served_with_tflite(app, names=("mnist-conv-pool",))  # its decoder only converts at batch 1
+    (model,) = _served_with_tflite(app, names=("mnist-conv-pool",))
     assert model.runtime["path"] == "tflite"
     assert model.lite.converted_with_a_batch_of_one() and model.runtime["batch"] == "one image at a time"
     images = np.random.default_rng(3).random((5, 28, 28, 1), dtype=np.float32) ** 3
