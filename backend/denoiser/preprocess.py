@@ -131,7 +131,7 @@ def to_grey(image) -> np.ndarray:
     Dark opaque strokes on a transparent canvas are composited onto white, light ones onto black.
     """
     if image.mode != "RGBA":
-        return np.asarray(image.convert("L"), dtype=np.float32) / 255.0
+        return np.asarray(image if image.mode == "L" else image.convert("L"), dtype=np.float32) / 255.0
     alpha = np.asarray(image.getchannel("A"), dtype=np.float32) / 255.0
     grey = np.asarray(image.convert("RGB").convert("L"), dtype=np.float32) / 255.0
     opaque = alpha >= 0.5

@@ -59,7 +59,7 @@ def percentile(values: np.ndarray, q):
         previous[above] = -1
         following[above] = -1
     previous, following = previous.astype(np.intp), following.astype(np.intp)
-    low, high = _ranked(flat, previous), _ranked(flat, following)
+    low, high = _ranked(flat, np.stack([previous, following]))  # one partition for both neighbours
     gamma = np.asanyarray(virtual - previous, dtype=virtual.dtype)
     gamma = float(gamma) if weak else gamma.reshape(virtual.shape)
     step = high - low
