@@ -82,8 +82,9 @@ def _rough_width(small: np.ndarray) -> float:
     return 2.0 * float(mask.sum()) / max(edge, 1)
 
 
-def _background(bright: np.ndarray, small: np.ndarray) -> np.ndarray:
-    """The background of an ink-is-bright image: grey opening of the small copy, upsampled.
+def _background(bright: np.ndarray, small: np.ndarray) -> np.ndarray | None:
+    """The background of an ink-is-bright image: grey opening of the small copy, upsampled; None when it is
+    zero everywhere (clean paper).
 
     The opening is OPENING_FRACTION of the copy, or 2.5 widths of the ink-dark strokes where they are
     wider (a fat marker), at most MAX_OPENING_FRACTION.
@@ -97,7 +98,7 @@ def _background(bright: np.ndarray, small: np.ndarray) -> np.ndarray:
     # is already all zero, and so are the opening and its upsampled copy: the same result, without the work
     eroded = ndimage.grey_erosion(small, size=window, mode="nearest")
     if not eroded.any():
-        return np.zeros(bright.shape, np.float32)
+        return None
     opened = ndimage.grey_dilation(eroded, size=window, mode="nearest")
     return _upsample(opened.astype(np.float32), bright.shape)
 
@@ -187,6 +188,8 @@ def _ink_map(grey: np.ndarray) -> tuple[np.ndarray, bool, float]:
     inverted = _is_dark_on_light(grey, small)
     bright, small = (1.0 - grey, 1.0 - small) if inverted else (grey, small)
     background = _background(bright, small)
+    if background is None:  # clean paper: subtracting 0 and dividing by 1 would leave every value as it is
+        return np.clip(bright, 0.0, 1.0), inverted, 0.0
     spread = float(background.max() - background.min())
     ink = bright - background
     if inverted:  # reflected light: ink divides the paper's brightness
@@ -203,12 +206,18 @@ def find_ink(grey: np.ndarray) -> Ink:
     threshold = _threshold(ink)
     mask = ink > threshold
     lines = _remove_lines(ink, mask, ink > 0.5 * threshold) if min(ink.shape) >= 32 else 0
-    labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
-    if count == 0:
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if rows.size == 0:
         raise _nothing(lines, paper, False)
+    # components are labelled inside the ink's bounding box only (a drawing's canvas or a photo's sheet is
+    # mostly paper): the same components, numbered in the same raster order, their boxes shifted back
+    row0, col0 = int(rows[0]), int(cols[0])
+    inked = (slice(row0, int(rows[-1]) + 1), slice(col0, int(cols[-1]) + 1))
+    labels, count = ndimage.label(mask[inked], structure=np.ones((3, 3)))
     # ink per component; only labelled pixels (the mask) count, so the background's bin stays 0 (unused)
-    mass = np.bincount(labels[mask], weights=ink[mask], minlength=count + 1)
-    slices = ndimage.find_objects(labels)
+    mass = np.bincount(labels[mask[inked]], weights=ink[inked][mask[inked]], minlength=count + 1)
+    slices = [(slice(r.start + row0, r.stop + row0), slice(c.start + col0, c.stop + col0))
+              for r, c in ndimage.find_objects(labels)]
     try:
         kept, dropped = _digit_components(slices, mass, ink.shape)
     except BlankImageError as error:
@@ -217,7 +226,7 @@ def find_ink(grey: np.ndarray) -> Ink:
     bottom = max(slices[k - 1][0].stop for k in kept)
     left = min(slices[k - 1][1].start for k in kept)
     right = max(slices[k - 1][1].stop for k in kept)
-    region = labels[top:bottom, left:right]
+    region = labels[top - row0:bottom - row0, left - col0:right - col0]
     strokes = region == kept[0] if len(kept) == 1 else np.isin(region, kept)
     crop = ink[top:bottom, left:right] * small_ops.dilate_cross(strokes, iterations=2)
     peak = float(small_ops.percentile(crop[strokes], 90))

@@ -72,16 +72,15 @@ def percentile(values: np.ndarray, q):
 def otsu_threshold(image: np.ndarray):
     """`skimage.filters.threshold_otsu(image)` for a float image (256 bins over the image's range)."""
     flat = image.reshape(-1)
-    first = flat[0]
-    if np.all(image == first):
-        return first
+    lowest, highest = flat.min(), flat.max()
+    if lowest == highest:  # one value (finite values: the same test as skimage's all-equal check)
+        return flat[0]
     # np.histogram's bins are the image's range in 256 steps and each value's bin depends on the value
     # alone, so the values at the minimum (most of an ink map: paper) are counted into the first bin
     # directly and only the others are binned
-    lowest, highest = flat.min(), flat.max()
-    at_lowest = flat == lowest
-    counts, edges = histogram_within(flat[~at_lowest], lowest, highest, 256)
-    counts[0] += np.count_nonzero(at_lowest)
+    above_lowest = flat != lowest
+    counts, edges = histogram_within(flat[above_lowest], lowest, highest, 256)
+    counts[0] += flat.size - np.count_nonzero(above_lowest)
     centres = (edges[:-1] + edges[1:]) / 2.0
     if counts[0] == 0 or counts[-1] == 0:  # cannot happen with the image's own range; kept as skimage has it
         inside = counts > 0
