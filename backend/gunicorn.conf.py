@@ -11,10 +11,10 @@ import tempfile
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 # 2 workers x 2 gthread threads on 2 cores, from `python -m denoiser.bench --load --layouts 1x1,2x1,2x2,2x4,4x1`
-# (/denoise PNG, keep-alive clients, 8 s per step): at 8 clients 562 requests/s, p99 23 ms, against 242 for
-# 1x1, 508 for 2x1, 561 for 2x4 (p99 42 ms) and 543 for 4x1; at 32 clients 4x1 does best (529/s, p99 73 ms
-# against 395/s, p99 133 ms). Memory decides the rest: each worker loads every model, and each thread its own
-# TFLite interpreters (peak RSS per worker 950 MB with 1 thread, 1,057 MB with 2, 1,160 MB with 4), so the
+# (/denoise PNG, keep-alive clients, 8 s per step): at 8 clients 588 requests/s, p99 25 ms, against 282 for
+# 1x1, 541 for 2x1, 563 for 2x4 (p99 41 ms) and 554 for 4x1; at 32 clients 4x1 does best (558/s, p99 71 ms
+# against 301/s, p99 140 ms). Memory decides the rest: each worker loads every model, and each thread its own
+# TFLite interpreters (peak RSS per worker 938 MB with 1 thread, 1,044 MB with 2, 1,150 MB with 4), so the
 # default stays at a worker per core.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))  # gthread workers: keep-alive and overlapping I/O
