@@ -63,6 +63,14 @@ def on_exit(server):
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
+def post_worker_init(worker):
+    """Answers leave in one write, headers and body together (see denoiser.api.gunicorn_writes)."""
+    from denoiser.api import gunicorn_writes
+
+    if not gunicorn_writes.install():
+        worker.log.warning("gunicorn's Response is not as expected: headers and body are written apart")
+
+
 def pre_request(worker, req):
     """With DENOISER_PROFILE_DIR set (`python -m denoiser.bench --profile`), profile the request."""
     from denoiser import request_profile
