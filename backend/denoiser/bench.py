@@ -5,8 +5,8 @@
 (a) POST /denoise on a live gunicorn started with backend/gunicorn.conf.py (JSON and PNG answers), each
     request's bytes new to the API's preprocessing cache; and PNG answers to the same bytes again, as
     the app sends them (/encode after /denoise, a new noise level), which the cache answers;
-(b) the same work in-process through the SavedModel's concrete signature: decode, preprocess, noise,
-    model, PNG encode;
+(b) the same work in-process: decode, preprocess, noise, the served model (through the fast path),
+    PNG encode;
 (c) the naive pattern of the seed reports: the same app and answers (JSON and PNG), but Keras
     `model.predict` inside the request, served by Werkzeug's threaded development server;
 (d), (e) the model alone on one image: the SavedModel's `denoise` signature, and the TFLite/XNNPACK call
@@ -230,7 +230,7 @@ def request_image(args: argparse.Namespace, model_path: Path) -> bytes:
 
 
 def run(args: argparse.Namespace) -> dict:
-    """Measure (a), (b) and (c) side by side; returns the summaries and ratios."""
+    """Measure every path, (a) to (e), side by side; returns the summaries and ratios."""
     model_path = chosen_model_path(args)
     version, versions = int(model_path.name), discover(args.model_dir)
     image = request_image(args, model_path)

@@ -213,9 +213,10 @@ def find_ink(grey: np.ndarray) -> Ink:
     # mostly paper): the same components, numbered in the same raster order, their boxes shifted back
     row0, col0 = int(rows[0]), int(cols[0])
     inked = (slice(row0, int(rows[-1]) + 1), slice(col0, int(cols[-1]) + 1))
-    labels, count = ndimage.label(mask[inked], structure=np.ones((3, 3)))
+    inked_mask = mask[inked]
+    labels, count = ndimage.label(inked_mask, structure=np.ones((3, 3)))
     # ink per component; only labelled pixels (the mask) count, so the background's bin stays 0 (unused)
-    mass = np.bincount(labels[mask[inked]], weights=ink[inked][mask[inked]], minlength=count + 1)
+    mass = np.bincount(labels[inked_mask], weights=ink[inked][inked_mask], minlength=count + 1)
     slices = [(slice(r.start + row0, r.stop + row0), slice(c.start + col0, c.stop + col0))
               for r, c in ndimage.find_objects(labels)]
     try:

@@ -1,8 +1,8 @@
 """The fast path: a model's signatures as TensorFlow Lite, run by LiteRT's XNNPACK delegate on one thread.
 
 TensorFlow's per-call overhead is most of a 28x28 model's call: `make bench` times mnist/5's `denoise`
-on one image at 0.55 ms through TFLite/XNNPACK against 1.29 ms through the SavedModel with one TF thread,
-as in a worker, and 2.39 ms with TensorFlow's default threads (rows (e), (d1) and (d)); outputs agree
+on one image at 0.52 ms through TFLite/XNNPACK against 1.26 ms through the SavedModel with one TF thread,
+as in a worker, and 2.31 ms with TensorFlow's default threads (rows (e), (d1) and (d)); outputs agree
 within 3.0e-7 to 2.3e-5 across the served models (`GET /model`, runtime.probe_max_abs_diff).
 Export writes `model.tflite` beside the SavedModel, which stays the
 contract (TF Serving loads it, and the API falls back to it). The file is derived, deterministic and
@@ -31,7 +31,7 @@ log = logging.getLogger("denoiser.lite")
 
 def convert(model_dir: Path) -> bytes:
     """The SavedModel's denoise/encode/decode signatures as one TFLite flatbuffer (float32, as exported), with
-    a static batch of one.
+    a static batch of one: each signature re-traced with a batch of 1, saved to a scratch SavedModel, converted.
 
     With every shape static, XNNPACK takes the whole graph: a batch-agnostic conversion keeps the run-time
     shape arithmetic (SHAPE, STRIDED_SLICE, PACK) that feeds Reshape and the transposed convolutions'
@@ -39,18 +39,12 @@ def convert(model_dir: Path) -> bytes:
     delegate partitions. A batch goes through image by image, per image as fast as a batched call (XNNPACK
     gains nothing from the batch dimension at 28x28), and every model converts this way (some decoders
     reshape to a channel count that a batch-agnostic TFLite Conv2D cannot take)."""
-    import tensorflow as tf
-
-    loaded = tf.saved_model.load(str(model_dir))
-    return _convert_batch_of_one(loaded, [name for name in SIGNATURES if name in loaded.signatures])
-
-
-def _convert_batch_of_one(loaded, names: list[str]) -> bytes:
-    """The signatures re-traced with a static batch of 1, saved to a scratch SavedModel, then converted."""
     import tempfile
 
     import tensorflow as tf
 
+    loaded = tf.saved_model.load(str(model_dir))
+    names = [name for name in SIGNATURES if name in loaded.signatures]
     module = tf.Module()
     module.source = loaded  # keeps the variables tracked
     signatures = {}
