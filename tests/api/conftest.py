@@ -35,6 +35,15 @@ def example(app) -> tuple[bytes, int]:
     return base64.b64decode(first["image"].split(",", 1)[1]), first["label"]
 
 
+LIVE_KEEPALIVE_REQUESTS = 4  # the live server closes a keep-alive connection after this many requests
+
+
+@pytest.fixture(scope="session")
+def live_keepalive_requests() -> int:
+    """How many requests the live server answers on one keep-alive connection."""
+    return LIVE_KEEPALIVE_REQUESTS
+
+
 @pytest.fixture(scope="session")
 def live_server(model_dir, tmp_path_factory):
     """gunicorn with 2 workers (the real config) on a free port: yields (base URL, log path)."""
@@ -42,7 +51,7 @@ def live_server(model_dir, tmp_path_factory):
     log_path = tmp_path_factory.mktemp("gunicorn") / "server.log"
     process = start_gunicorn(model_dir, port, log_path, {
         "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "2", "DENOISER_TF_THREADS": "1",
-        "DENOISER_STATIC_DIR": str(log_path.parent)})
+        "GUNICORN_KEEPALIVE_REQUESTS": str(LIVE_KEEPALIVE_REQUESTS), "DENOISER_STATIC_DIR": str(log_path.parent)})
     base = f"http://127.0.0.1:{port}"
     try:
         yield base, log_path
