@@ -28,8 +28,9 @@ keepalive = 5
 # Workers are not recycled by default. A worker's memory stays flat once warm, and a replaced worker spends
 # seconds loading every model while the other carries all the load; both workers, having served alike, were
 # replaced within moments of each other with the old 5000 +- 500, and the keep-alive clients of a replaced
-# worker moved to the other for good (docs/deployment.md, "Workers and keep-alive"). Set it for a leaking
-# custom model; the jitter then defaults to half of it, so that workers are replaced at different times.
+# worker moved to the other for good (docs/deployment.md, "Workers are not recycled; keep-alive connections
+# rotate"). Set it for a leaking custom model; the jitter then defaults to half of it, so that workers are
+# replaced at different times.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", str(max_requests // 2)))
 # A keep-alive connection is closed after this many requests (0: never), as nginx's keepalive_requests does,

@@ -11,8 +11,6 @@ does, makes its client reconnect, and the new connection goes to whichever worke
 
 from __future__ import annotations
 
-DEFAULT_KEEPALIVE_REQUESTS = 1000
-
 
 def close_after(request, limit: int) -> bool:
     """Ask gunicorn to close `request`'s connection after this answer when the connection has carried
@@ -21,7 +19,7 @@ def close_after(request, limit: int) -> bool:
     `request` is gunicorn's parsed request (the `pre_request` hook's `req`): `req_number` counts the
     requests on its connection from 1, and `must_close` makes gunicorn answer with `Connection: close`.
     """
-    if limit > 0 and getattr(request, "req_number", 1) >= limit:
+    if limit > 0 and request.req_number >= limit:
         request.must_close = True
         return True
     return False
