@@ -59,7 +59,6 @@ ENV PATH=/opt/venv/bin:$PATH \
     TF_CPP_MIN_LOG_LEVEL=2 \
     PORT=8000 \
     WEB_CONCURRENCY=2 \
-    GUNICORN_THREADS=2 \
     DENOISER_MODEL_DIR=/app/models \
     DENOISER_STATIC_DIR=/app/frontend/dist \
     DENOISER_MAX_UPLOAD_BYTES=10485760 \

@@ -10,17 +10,19 @@ import shutil
 import tempfile
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-# 2 workers x 2 gthread threads on 2 cores, from `python -m denoiser.bench --load --layouts 1x1,2x1,2x2,2x4,4x1`
-# (/denoise PNG, keep-alive clients, 8 s per step): 572 requests/s at 8 clients (p99 30 ms) and 583 at 32
-# (p99 70 ms), against 330 and 324 for 1x1, 550 and 564 for 2x1, 563 and 558 for 2x4 (p99 42 and 111 ms) and
-# 550 and 557 for 4x1. One client waits least on sync workers (p50 3.2 ms for 2x1, 3.6 ms for 2x2: no hand-off
-# between gthread's threads), but a sync worker is held by a slow upload and keeps no connection alive.
-# Memory decides the rest: each worker loads every model, and each thread its own TFLite interpreters (peak
-# RSS per worker 938 MB with 1 thread, 1,042 MB with 2, 1,144 MB with 4), so the default stays at a worker
-# per core.
+# Two gevent workers on 2 cores: each worker serves one request at a time (the work is all CPU) and waits on
+# any number of connections (keep-alive, slow uploads) in greenlets, with no hand-off between threads.
+# `python -m denoiser.bench --load --seconds 8` (/denoise PNG, keep-alive clients, at 8 and 32 clients):
+# 2 gevent workers 648 and 646 requests/s (p99 29 and 107 ms), p50 3.1 ms for one client; 2 workers x 2
+# gthread threads, the old default, 310 and 609 (at 8 clients, what one worker serves: uneven connections), p50
+# 3.3 ms; 2 sync workers 572 and 572 (no keep-alive, and a slow upload holds one); 2x4 gthread 623 and 623;
+# 4 sync 605 and 605. Peak RSS per worker 944 MB (one set of TFLite interpreters), 1,044 with 2 threads.
+# `make bench`: /denoise PNG 1.24x-1.27x the bare TF call, against 1.35x-1.46x on 2 gthread threads.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))  # gthread workers: keep-alive and overlapping I/O
-worker_class = "gthread" if threads > 1 else "sync"
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))  # for GUNICORN_WORKER_CLASS=gthread
+# gevent unless threads are asked for (GUNICORN_THREADS > 1 alone keeps meaning gthread, as it used to)
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or ("gthread" if threads > 1 else "gevent")
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))  # gevent: open connections per worker
 preload_app = False
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))  # TensorFlow import + model load + warm-up
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
@@ -83,11 +85,13 @@ def post_worker_init(worker):
 
 
 def pre_request(worker, req):
-    """Close the connection after its `keepalive_requests`-th request; with DENOISER_PROFILE_DIR set
-    (`python -m denoiser.bench --profile`), profile the request."""
+    """Let the gevent worker's other waiting connections go first, and close the connection after its
+    `keepalive_requests`-th request; with DENOISER_PROFILE_DIR set (`python -m denoiser.bench --profile`),
+    profile the request."""
     from denoiser import request_profile
     from denoiser.api import connection_reuse
 
+    connection_reuse.take_turns(worker)
     connection_reuse.close_after(req, keepalive_requests)
     if request_profile.enabled() and request_profile.wanted(req.headers):
         request_profile.start()

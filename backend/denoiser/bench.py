@@ -345,7 +345,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--methods", default=None, help="with --compare: the methods option (e.g. all)")
     parser.add_argument("--load", action="store_true",
                         help="only throughput under 1, 8 and 32 concurrent clients, per gunicorn layout")
-    parser.add_argument("--layouts", default=None, help="with --load: workers x threads, e.g. 1x4,2x2 (default: six)")
+    parser.add_argument("--layouts", default=None, help="with --load: workers x threads or x gevent, e.g. 2xgevent,2x2 (default: seven)")
     parser.add_argument("--seconds", type=float, default=10.0, help="with --load: seconds per client count")
     parser.add_argument("--profile", action="store_true",
                         help="only profile /denoise under gunicorn (cProfile): time per stage of the request")
@@ -358,10 +358,9 @@ def main(argv: list[str] | None = None) -> None:
         results = profile_timing(args.model_dir, image, args.requests, args.warmup, args.accept)
         print(profile_report(results))
     elif args.load:
-        from denoiser.bench_load import LAYOUTS, load_report, load_timing
+        from denoiser.bench_load import LAYOUTS, load_report, load_timing, parse_layouts
 
-        layouts = ([tuple(int(n) for n in layout.split("x")) for layout in args.layouts.split(",")]
-                   if args.layouts else LAYOUTS)
+        layouts = parse_layouts(args.layouts) if args.layouts else LAYOUTS
         image = request_image(args, chosen_model_path(args))
         results = load_timing(args.model_dir, image, layouts, seconds=args.seconds)
         print(load_report(results))

@@ -1,6 +1,6 @@
 """`python -m denoiser.bench --load`: throughput of /denoise under concurrent clients, per server layout.
 
-For each gunicorn layout (workers x threads) a fresh server is started with `backend/gunicorn.conf.py`;
+For each gunicorn layout (workers x threads, or workers x gevent) a fresh server is started with `backend/gunicorn.conf.py`;
 every server thread runs every served model once (POST /compare), then 1, 8 and 32 clients (threads
 here, each with its own keep-alive connection) post the example digit for a fixed time. Reported:
 requests/s, p50 and p99 latency, errors, and each worker's peak resident memory. The client threads
@@ -17,7 +17,25 @@ from pathlib import Path
 
 import numpy as np
 
-LAYOUTS = ((1, 1), (1, 4), (2, 1), (2, 2), (2, 4), (4, 1))  # (workers, threads per worker)
+# (workers, threads per gthread worker; 1 is a sync worker) or (workers, "gevent")
+LAYOUTS = ((1, "gevent"), (2, "gevent"), (1, 1), (2, 1), (2, 2), (2, 4), (4, 1))
+
+
+def parse_layouts(text: str) -> tuple:
+    """"2xgevent,2x2" -> ((2, "gevent"), (2, 2)): workers x gevent, or workers x threads."""
+    layouts = []
+    for layout in text.split(","):
+        workers, _, kind = layout.strip().partition("x")
+        layouts.append((int(workers), kind if kind == "gevent" else int(kind)))
+    return tuple(layouts)
+
+
+def layout_env(workers: int, kind) -> dict[str, str]:
+    """The gunicorn.conf.py environment for a layout (one TF thread per worker, as served)."""
+    worker_class = "gevent" if kind == "gevent" else ("gthread" if kind > 1 else "sync")
+    threads = 1 if kind == "gevent" else kind
+    return {"WEB_CONCURRENCY": str(workers), "GUNICORN_WORKER_CLASS": worker_class,
+            "GUNICORN_THREADS": str(threads), "DENOISER_TF_THREADS": "1"}
 CLIENTS = (1, 8, 32)
 
 
@@ -94,11 +112,9 @@ def load_timing(model_dir: Path, image: bytes, layouts=LAYOUTS, clients=CLIENTS,
     for workers, threads in layouts:
         port = free_port()
         with tempfile.TemporaryDirectory() as scratch:
-            server = start_gunicorn(model_dir, port, Path(scratch) / "gunicorn.log",
-                                    {"WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads),
-                                     "DENOISER_TF_THREADS": "1"})
+            server = start_gunicorn(model_dir, port, Path(scratch) / "gunicorn.log", layout_env(workers, threads))
             try:
-                warm_every_model(port, image, 2 * workers * threads)
+                warm_every_model(port, image, 2 * workers * (1 if threads == "gevent" else threads))
                 drive(port, image, 4, 2.0)  # warm every worker and thread
                 for count in clients:
                     rows.append({"workers": workers, "threads": threads, **drive(port, image, count, seconds)})
@@ -131,6 +147,7 @@ def load_report(results: dict) -> str:
     at8 = [row for row in results["rows"] if row["clients"] == 8 and not row["errors"]]
     if at8:
         best = max(at8, key=lambda row: row["requests_per_second"])
-        lines.append(f"best at 8 clients: {best['workers']} workers x {best['threads']} threads, "
+        lines.append(f"best at 8 clients: {best['workers']} workers x {best['threads']}"
+                     f"{'' if best['threads'] == 'gevent' else ' threads'}, "
                      f"{best['requests_per_second']:.0f} requests/s, p99 {best['p99_ms']:.1f} ms")
     return "\n".join(lines)

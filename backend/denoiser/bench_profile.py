@@ -1,6 +1,6 @@
 """`python -m denoiser.bench --profile`: where a one-image /denoise request spends its time, under gunicorn.
 
-A gunicorn with one sync worker (as `make serve` configures it otherwise) profiles, with cProfile, the
+A gunicorn with one worker of the served class (gevent; `make serve` starts two) profiles, with cProfile, the
 requests that carry `X-Denoiser-Profile: 1` (gunicorn.conf.py's request hooks, denoiser.request_profile);
 warm-up and unprofiled requests go to the same worker. Reported per request: the time in each stage of
 the request path (multipart parsing, decode, preprocessing and its parts, noise, model call, PNG or JSON
@@ -81,7 +81,7 @@ def profile_timing(model_dir: Path, image: bytes, requests: int = 300, warmup: i
         profile_dir = Path(scratch) / "profiles"
         profile_dir.mkdir()
         server = start_gunicorn(model_dir, port, Path(scratch) / "gunicorn.log",
-                                {"WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "1", PROFILE_DIR_ENV: str(profile_dir)})
+                                {"WEB_CONCURRENCY": "1", "GUNICORN_WORKER_CLASS": "gevent", PROFILE_DIR_ENV: str(profile_dir)})
         form = {"model": "mnist", "seed": "0"}
         plain = Poster(port, "/denoise", form, image, accept)
         profiled = Poster(port, "/denoise", form, image, accept, {PROFILE_HEADER: "1"})
@@ -103,7 +103,7 @@ def profile_report(results: dict) -> str:
     """The stages as a table with each one's share of the profiled request, then the busiest functions."""
     total = results["total_ms"]
     lines = [f"POST /denoise, one {results['image_bytes']}-byte image, Accept: {results['accept']}; one gunicorn "
-             f"sync worker; {results['requests']} profiled requests",
+             f"gevent worker; {results['requests']} profiled requests",
              f"unprofiled median {results['unprofiled']['median']:.2f} ms; profiled {total:.2f} ms per request "
              "(cProfile's overhead inflates Python-heavy stages)",
              f"{'stage':<46}{'ms':>8}{'share':>8}"]

@@ -11,8 +11,11 @@ api image writes them at build. The runtime is `ai-edge-litert`, TFLite's
 own package (TensorFlow 2.21 deprecates `tf.lite.Interpreter` in its favour); it installs cleanly beside
 tensorflow-cpu, with the same numpy and protobuf pins. Conversion still uses `tf.lite.TFLiteConverter`.
 
-An interpreter is not thread-safe, so each thread gets its own (gunicorn's gthread workers serve
-requests on several threads).
+An interpreter is not thread-safe, so each OS thread gets its own (gunicorn's gthread workers serve
+requests on several threads). They are keyed by the OS thread's id, not held in a `threading.local`:
+under gunicorn's gevent worker (the default) `threading.local` is per greenlet, that is per connection,
+and every new connection would build new interpreters. Greenlets of one thread never interleave inside a
+call (it does no I/O), so they can share that thread's interpreters.
 """
 
 from __future__ import annotations
@@ -80,7 +83,7 @@ class LiteModel:
 
     def __init__(self, content: bytes):
         self.content = content
-        self.local = threading.local()
+        self.per_thread: dict[int, tuple] = {}  # OS thread id -> (interpreter, {signature: runner})
         self.signatures = set(self._interpreter().get_signature_list())
 
     @classmethod
@@ -89,23 +92,27 @@ class LiteModel:
         path = Path(model_dir) / TFLITE_NAME
         return cls(path.read_bytes()) if path.is_file() else None
 
-    def _interpreter(self):
-        interpreter = getattr(self.local, "interpreter", None)
-        if interpreter is None:
+    def _own(self) -> tuple:
+        """This OS thread's (interpreter, runners by signature), made on its first call."""
+        key = threading.get_native_id()  # gevent patches get_ident and local, not this
+        own = self.per_thread.get(key)
+        if own is None:
             from ai_edge_litert.interpreter import Interpreter
 
             # XNNPACK is LiteRT's default CPU delegate for float models; one thread, as the API's TF.
-            interpreter = self.local.interpreter = Interpreter(model_content=self.content, num_threads=1)
-            self.local.runners = {}
-        return interpreter
+            own = self.per_thread[key] = (Interpreter(model_content=self.content, num_threads=1), {})
+        return own
+
+    def _interpreter(self):
+        return self._own()[0]
 
     def run(self, signature: str, **inputs: np.ndarray) -> dict[str, np.ndarray]:
         """Call one signature: the runner resizes its inputs to the batch given, or, for a model converted
         with a batch of one, the batch goes through image by image."""
-        interpreter = self._interpreter()
-        runner = self.local.runners.get(signature)
+        interpreter, runners = self._own()
+        runner = runners.get(signature)
         if runner is None:
-            runner = self.local.runners[signature] = interpreter.get_signature_runner(signature)
+            runner = runners[signature] = interpreter.get_signature_runner(signature)
         arrays = {key: np.ascontiguousarray(value, np.float32) for key, value in inputs.items()}
         batch = len(next(iter(arrays.values())))
         if batch > 1 and self._batch_of_one(runner):

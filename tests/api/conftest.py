@@ -46,11 +46,11 @@ def live_keepalive_requests() -> int:
 
 @pytest.fixture(scope="session")
 def live_server(model_dir, tmp_path_factory):
-    """gunicorn with 2 workers (the real config) on a free port: yields (base URL, log path)."""
+    """gunicorn with 2 workers (the real config: gevent workers) on a free port: yields (base URL, log path)."""
     port = free_port()
     log_path = tmp_path_factory.mktemp("gunicorn") / "server.log"
     process = start_gunicorn(model_dir, port, log_path, {
-        "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "2", "DENOISER_TF_THREADS": "1",
+        "WEB_CONCURRENCY": "2", "DENOISER_TF_THREADS": "1",
         "GUNICORN_KEEPALIVE_REQUESTS": str(LIVE_KEEPALIVE_REQUESTS), "DENOISER_STATIC_DIR": str(log_path.parent)})
     base = f"http://127.0.0.1:{port}"
     try:

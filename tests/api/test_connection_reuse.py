@@ -1,12 +1,15 @@
-"""Keep-alive connections are closed after a number of requests, so clients spread over the workers again."""
+"""Keep-alive connections share the workers: closed after a number of requests, so that clients spread
+over the workers again, and served in turns inside a gevent worker."""
 
 from __future__ import annotations
 
 import http.client
+import threading
+import time
 
 import pytest
 
-from denoiser.api.connection_reuse import close_after
+from denoiser.api.connection_reuse import close_after, take_turns
 
 
 class Request:
@@ -65,7 +68,8 @@ def load_gunicorn_config(monkeypatch, **env) -> dict:
     import runpy
     from pathlib import Path
 
-    for name in ("GUNICORN_MAX_REQUESTS", "GUNICORN_MAX_REQUESTS_JITTER", "GUNICORN_KEEPALIVE_REQUESTS"):
+    for name in ("GUNICORN_MAX_REQUESTS", "GUNICORN_MAX_REQUESTS_JITTER", "GUNICORN_KEEPALIVE_REQUESTS",
+                 "GUNICORN_WORKER_CLASS", "GUNICORN_THREADS"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -82,3 +86,93 @@ def test_recycled_workers_are_spread_by_half_the_limit(monkeypatch):
     """With GUNICORN_MAX_REQUESTS set, workers that served alike are still replaced at different times."""
     config = load_gunicorn_config(monkeypatch, GUNICORN_MAX_REQUESTS="20000", GUNICORN_KEEPALIVE_REQUESTS="0")
     assert (config["max_requests"], config["max_requests_jitter"], config["keepalive_requests"]) == (20000, 10000, 0)
+
+
+@pytest.mark.parametrize(("env", "worker_class", "threads"), [
+    ({}, "gevent", 1),
+    ({"GUNICORN_THREADS": "4"}, "gthread", 4),  # threads alone keep meaning gthread, as they did
+    ({"GUNICORN_WORKER_CLASS": "sync"}, "sync", 1),
+    ({"GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_THREADS": "2"}, "gthread", 2),
+])
+def test_worker_class(monkeypatch, env, worker_class, threads):
+    config = load_gunicorn_config(monkeypatch, **env)
+    assert (config["worker_class"], config["threads"]) == (worker_class, threads)
+
+
+def worker_of(module: str):
+    """A stand-in for a gunicorn worker whose class is defined in `module`."""
+    return type("Worker", (), {"__module__": module})()
+
+
+def test_only_gevent_workers_take_turns():
+    assert take_turns(worker_of("gunicorn.workers.ggevent")) is True
+    assert take_turns(worker_of("gunicorn.workers.gthread")) is False
+    assert take_turns(worker_of("gunicorn.workers.sync")) is False
+
+
+@pytest.fixture(scope="module")
+def gevent_server(model_dir, tmp_path_factory):
+    """gunicorn with the real config (two gevent workers), serving mnist alone (quick to start) and keeping a
+    connection alive for its default 1000 requests: yields (port, log path)."""
+    import signal
+
+    from denoiser.bench import free_port, start_gunicorn
+
+    served = tmp_path_factory.mktemp("models")
+    (served / "mnist").symlink_to(model_dir / "mnist", target_is_directory=True)
+    port, log_path = free_port(), served.parent / "gunicorn.log"
+    process = start_gunicorn(served, port, log_path, {
+        "WEB_CONCURRENCY": "2", "GUNICORN_WORKER_CLASS": "gevent", "DENOISER_TF_THREADS": "1",
+        "GUNICORN_KEEPALIVE_REQUESTS": "1000", "DENOISER_LOG_LEVEL": "INFO"})
+    try:
+        yield port, log_path
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+
+
+@pytest.mark.e2e
+def test_clients_that_post_without_pause_are_served_in_turns(gevent_server, example):
+    """Eight keep-alive clients posting /denoise back to back to two gevent workers: the clients of one worker
+    each get their share (the request log says which worker served whom). Without turns, a client whose next
+    request is already waiting when its answer has gone out is served again at once: in one-off runs, 37 to
+    1,690 requests per client, waits up to 436 ms."""
+    import json
+
+    port, log_path = gevent_server
+    image, _ = example
+    boundary = "turns"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"d.png\"\r\n"
+            f"Content-Type: image/png\r\n\r\n").encode() + image + f"\r\n--{boundary}--\r\n".encode()
+    clients, seconds = 8, 3.0
+    start = threading.Barrier(clients)
+
+    def client(index: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "image/png",
+                   "X-Request-ID": f"turns-{index}"}
+        start.wait()
+        deadline = time.perf_counter() + seconds
+        try:
+            while time.perf_counter() < deadline:
+                connection.request("POST", "/denoise", body, headers)
+                response = connection.getresponse()
+                response.read()
+                assert response.status == 200
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    served: dict[int, dict[str, int]] = {}  # worker pid -> requests per client
+    for line in log_path.read_text().splitlines():
+        if line.startswith("{") and '"turns-' in line:
+            entry = json.loads(line)
+            per_client = served.setdefault(entry["pid"], {})
+            per_client[entry["request_id"]] = per_client.get(entry["request_id"], 0) + 1
+    assert sum(len(per_client) for per_client in served.values()) == clients
+    for per_client in served.values():
+        assert min(per_client.values()) >= max(per_client.values()) / 2, f"requests per client and worker: {served}"

@@ -61,6 +61,34 @@ def test_each_thread_gets_its_own_interpreter_and_the_right_answer(app):
     assert all(np.max(np.abs(a - e)) < 1e-4 for a, e in zip(answers, expected))
 
 
+def test_each_os_thread_has_one_interpreter_whatever_runs_on_it(app):
+    """Interpreters are kept per OS thread: threads get their own, and the greenlets that gunicorn's gevent
+    worker runs (one per connection, all on the worker's thread) share that thread's (a subprocess, since
+    gevent must patch the standard library before anything else runs)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    (model, *_) = _served_with_tflite(app)
+    before = set(model.lite.per_thread)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(model.denoise, [np.zeros((1, 28, 28, 1), np.float32)] * 30))
+    assert 1 <= len(set(model.lite.per_thread) - before) <= 3
+    script = textwrap.dedent(f"""
+        from gevent import monkey
+        monkey.patch_all()
+        import gevent, numpy as np
+        from denoiser.lite import LiteModel
+        lite = LiteModel.load({str(model.path)!r})
+        calls = [gevent.spawn(lite.run, "denoise", images=np.zeros((1, 28, 28, 1), np.float32)) for _ in range(5)]
+        gevent.joinall(calls, raise_error=True)
+        print(len(lite.per_thread))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split()[-1] == "1"
+
+
 def test_a_model_without_tflite_file_is_served_by_its_savedmodel(model_dir, tmp_path):
     path, version = _copy(model_dir, "mnist", tmp_path)
     (path / TFLITE_NAME).unlink(missing_ok=True)

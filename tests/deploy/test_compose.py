@@ -29,7 +29,8 @@ def compose_config(kit, *args: str, env: dict[str, str] | None = None) -> dict:
     files = [] if "-f" in args else ["-f", str(kit.COMPOSE_FILE)]
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCKER_"))}
     # Variables the file reads: drop them so that the defaults are what gets checked.
-    for name in ("API_PORT", "WEB_PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS", "DENOISER_CORS_ORIGINS",
+    for name in ("API_PORT", "WEB_PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_WORKER_CLASS",
+                 "DENOISER_CORS_ORIGINS",
                  "DENOISER_MAX_UPLOAD_BYTES", "DENOISER_MODEL_VERSION", "CLIENT_MAX_BODY_SIZE", "MODELS_DIR",
                  "DATA_DIR", "TRAIN_UID", "TRAIN_GID", "TFSERVING_IMAGE", "GUNICORN_TIMEOUT",
                  "PROXY_READ_TIMEOUT", "DENOISER_TF_THREADS", "DENOISER_LOG_LEVEL"):
@@ -68,7 +69,7 @@ def test_api_service(config, kit):
     assert models and models[0]["read_only"] is True and models[0]["source"] == str(kit.ROOT / "models")
     assert api["restart"] == "unless-stopped"
     assert "/readyz" in " ".join(api["healthcheck"]["test"])
-    for name in ("PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS", "DENOISER_MODEL_DIR",
+    for name in ("PORT", "WEB_CONCURRENCY", "GUNICORN_WORKER_CLASS", "GUNICORN_THREADS", "DENOISER_MODEL_DIR",
                  "DENOISER_CORS_ORIGINS", "DENOISER_MAX_UPLOAD_BYTES"):
         assert name in api["environment"]
     assert api["environment"]["DENOISER_MODEL_DIR"] == "/app/models"
