@@ -345,7 +345,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--methods", default=None, help="with --compare: the methods option (e.g. all)")
     parser.add_argument("--load", action="store_true",
                         help="only throughput under 1, 8 and 32 concurrent clients, per gunicorn layout")
-    parser.add_argument("--layouts", default=None, help="with --load: workers x threads or x gevent, e.g. 2xgevent,2x2 (default: seven)")
+    parser.add_argument("--layouts", default=None,
+                        help="with --load: workers x threads or x gevent, e.g. 2xgevent,2x2 (default: seven)")
     parser.add_argument("--seconds", type=float, default=10.0, help="with --load: seconds per client count")
     parser.add_argument("--profile", action="store_true",
                         help="only profile /denoise under gunicorn (cProfile): time per stage of the request")

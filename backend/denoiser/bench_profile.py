@@ -81,7 +81,8 @@ def profile_timing(model_dir: Path, image: bytes, requests: int = 300, warmup: i
         profile_dir = Path(scratch) / "profiles"
         profile_dir.mkdir()
         server = start_gunicorn(model_dir, port, Path(scratch) / "gunicorn.log",
-                                {"WEB_CONCURRENCY": "1", "GUNICORN_WORKER_CLASS": "gevent", PROFILE_DIR_ENV: str(profile_dir)})
+                                {"WEB_CONCURRENCY": "1", "GUNICORN_WORKER_CLASS": "gevent",
+                                 PROFILE_DIR_ENV: str(profile_dir)})
         form = {"model": "mnist", "seed": "0"}
         plain = Poster(port, "/denoise", form, image, accept)
         profiled = Poster(port, "/denoise", form, image, accept, {PROFILE_HEADER: "1"})
