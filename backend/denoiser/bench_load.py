@@ -1,11 +1,11 @@
 """`python -m denoiser.bench --load`: throughput of /denoise under concurrent clients, per server layout.
 
 For each gunicorn layout (workers x threads, or workers x gevent) a fresh server is started with
-`backend/gunicorn.conf.py`; every server thread runs every served model once (POST /compare), then 1, 8
-and 32 clients (threads here, each with its own keep-alive connection) post the example digit for a fixed time. Reported:
-requests/s, p50 and p99 latency, errors, and each worker's peak resident memory. The client threads
-share this process and the server's 2 cores, so the figures are what one machine serves to itself:
-compare layouts within one run, not with another machine.
+`backend/gunicorn.conf.py`; every server thread runs every served model once (POST /compare), then 1, 8 and 32
+clients (threads here, each with its own keep-alive connection) post the example digit for a fixed time.
+Reported: requests/s, p50 and p99 latency, errors, and each worker's peak resident memory. The client threads
+share this process and the server's 2 cores, so the figures are what one machine serves to itself: compare
+layouts within one run, not with another machine.
 """
 
 from __future__ import annotations
