@@ -48,8 +48,11 @@ def median(values: np.ndarray):
 def percentile(values: np.ndarray, q):
     """`np.percentile(values, q)` (linear method) for finite values; `q` a number or a sequence."""
     weak = type(q) in (int, float)  # numpy keeps the input's float type for a Python-number q
-    quantiles = np.true_divide(q, 100)
     flat = np.asarray(values).ravel()
+    if flat.dtype in (np.float32, np.float64) and flat.size and (
+            weak or (type(q) in (list, tuple) and all(type(value) in (int, float) for value in q))):
+        return _float_percentile(flat, q, weak)
+    quantiles = np.true_divide(q, 100)
     count = flat.size
     virtual = np.asanyarray((count - 1) * quantiles)
     previous = np.floor(virtual, out=...)
@@ -67,6 +70,29 @@ def percentile(values: np.ndarray, q):
     np.subtract(high, step * (1 - gamma), out=result, where=gamma >= 0.5, casting="unsafe",
                 dtype=type(result.dtype))
     return result[()] if result.ndim == 0 else result
+
+
+def _float_percentile(flat: np.ndarray, q, weak: bool):
+    """`percentile` of a float array for Python-number q, with numpy's arithmetic done on scalars: numpy's
+    virtual index and interpolation weight are float64 (Python floats here), the step between the two
+    neighbours is taken in the array's type, and the interpolation is in the array's type for a number q
+    (a Python float is "weak") and in float64 for a sequence, as numpy promotes it."""
+    count = flat.size
+    ranks, gammas = [], []
+    for value in ((q,) if weak else q):
+        virtual = (count - 1) * (value / 100)
+        previous = -1 if virtual >= count - 1 else int(np.floor(virtual))
+        ranks += [previous, -1 if previous == -1 else previous + 1]
+        gammas.append(virtual - previous)
+    picked = _ranked(flat, np.array(ranks))
+    results = []
+    for index, gamma in enumerate(gammas):
+        low, high = picked[2 * index], picked[2 * index + 1]
+        step = high - low
+        if not weak:
+            low, high, step = float(low), float(high), float(step)
+        results.append(high - step * (1 - gamma) if gamma >= 0.5 else low + step * gamma)
+    return results[0] if weak else np.array(results, dtype=np.float64)
 
 
 def otsu_threshold(image: np.ndarray):

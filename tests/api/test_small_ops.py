@@ -38,8 +38,12 @@ def test_median_and_percentiles_equal_numpy(seed):
     for kind in (np.float64, np.uint8, np.int64):  # other types than preprocessing's float32
         other = (image * 255).astype(kind)
         assert same(small_ops.median(other), np.median(other)), kind
-    for q in (90, 95, [0.2, 99.8], 0.0, 100, 50.0, [10, 50, 90]):
+    for q in (90, 95, [0.2, 99.8], 0.0, 100, 50.0, [10, 50, 90], (0.2, 99.8), 99.9, 100.0):
         assert same(small_ops.percentile(image, q), np.percentile(image, q)), q
+        for kind in (np.float64, np.int64):
+            other = (image * 255).astype(kind)
+            assert same(small_ops.percentile(other, q), np.percentile(other, q)), (q, kind)
+    assert same(small_ops.percentile(image, np.float64(90)), np.percentile(image, np.float64(90)))
 
 
 @pytest.mark.parametrize("seed", range(60))
