@@ -11,13 +11,9 @@ import tempfile
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 # Two gevent workers on 2 cores: each worker serves one request at a time (the work is all CPU) and waits on
-# any number of connections (keep-alive, slow uploads) in greenlets, with no hand-off between threads.
-# `python -m denoiser.bench --load --seconds 8` (/denoise PNG, keep-alive clients, at 8 and 32 clients):
-# 2 gevent workers 648 and 646 requests/s (p99 29 and 107 ms), p50 3.1 ms for one client; 2 workers x 2
-# gthread threads, the old default, 310 and 609 (at 8 clients, what one worker serves: uneven connections), p50
-# 3.3 ms; 2 sync workers 572 and 572 (no keep-alive, and a slow upload holds one); 2x4 gthread 623 and 623;
-# 4 sync 605 and 605. Peak RSS per worker 944 MB (one set of TFLite interpreters), 1,044 with 2 threads.
-# `make bench`: /denoise PNG 1.24x-1.39x the bare TF call (median 1.28x), 1.35x-1.46x on 2 gthread threads.
+# any number of connections (keep-alive, slow uploads) in greenlets, with no hand-off between threads. Against
+# the other layouts (gthread threads, sync workers), measured with `python -m denoiser.bench --load` and `make
+# bench`: more requests/s, a shorter single request and less memory (docs/deployment.md, "gevent workers").
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))  # for GUNICORN_WORKER_CLASS=gthread
 # gevent unless threads are asked for (GUNICORN_THREADS > 1 alone keeps meaning gthread, as it used to)

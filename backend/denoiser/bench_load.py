@@ -19,6 +19,7 @@ import numpy as np
 
 # (workers, threads per gthread worker; 1 is a sync worker) or (workers, "gevent")
 LAYOUTS = ((1, "gevent"), (2, "gevent"), (1, 1), (2, 1), (2, 2), (2, 4), (4, 1))
+CLIENTS = (1, 8, 32)
 
 
 def parse_layouts(text: str) -> tuple:
@@ -30,13 +31,16 @@ def parse_layouts(text: str) -> tuple:
     return tuple(layouts)
 
 
+def threads_of(kind) -> int:
+    """Threads per worker of a layout's kind: a gevent worker runs everything on one."""
+    return 1 if kind == "gevent" else kind
+
+
 def layout_env(workers: int, kind) -> dict[str, str]:
     """The gunicorn.conf.py environment for a layout (one TF thread per worker, as served)."""
     worker_class = "gevent" if kind == "gevent" else ("gthread" if kind > 1 else "sync")
-    threads = 1 if kind == "gevent" else kind
     return {"WEB_CONCURRENCY": str(workers), "GUNICORN_WORKER_CLASS": worker_class,
-            "GUNICORN_THREADS": str(threads), "DENOISER_TF_THREADS": "1"}
-CLIENTS = (1, 8, 32)
+            "GUNICORN_THREADS": str(threads_of(kind)), "DENOISER_TF_THREADS": "1"}
 
 
 def drive(port: int, image: bytes, clients: int, seconds: float, accept: str = "image/png") -> dict:
@@ -114,7 +118,7 @@ def load_timing(model_dir: Path, image: bytes, layouts=LAYOUTS, clients=CLIENTS,
         with tempfile.TemporaryDirectory() as scratch:
             server = start_gunicorn(model_dir, port, Path(scratch) / "gunicorn.log", layout_env(workers, threads))
             try:
-                warm_every_model(port, image, 2 * workers * (1 if threads == "gevent" else threads))
+                warm_every_model(port, image, 2 * workers * threads_of(threads))
                 drive(port, image, 4, 2.0)  # warm every worker and thread
                 for count in clients:
                     rows.append({"workers": workers, "threads": threads, **drive(port, image, count, seconds)})

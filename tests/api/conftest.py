@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import signal
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,20 +45,34 @@ def live_keepalive_requests() -> int:
     return LIVE_KEEPALIVE_REQUESTS
 
 
-@pytest.fixture(scope="session")
-def live_server(model_dir, tmp_path_factory):
-    """gunicorn with 2 workers (the real config: gevent workers) on a free port: yields (base URL, log path)."""
+@contextmanager
+def running_gunicorn(model_dir: Path, log_path: Path, env: dict[str, str]):
+    """gunicorn with the real config and `env` on a free loopback port, stopped (SIGTERM, then kill) on
+    leaving: yields the port."""
     port = free_port()
-    log_path = tmp_path_factory.mktemp("gunicorn") / "server.log"
-    process = start_gunicorn(model_dir, port, log_path, {
-        "WEB_CONCURRENCY": "2", "DENOISER_TF_THREADS": "1",
-        "GUNICORN_KEEPALIVE_REQUESTS": str(LIVE_KEEPALIVE_REQUESTS), "DENOISER_STATIC_DIR": str(log_path.parent)})
-    base = f"http://127.0.0.1:{port}"
+    process = start_gunicorn(model_dir, port, log_path, env)
     try:
-        yield base, log_path
+        yield port
     finally:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def gunicorn_runner():
+    """`running_gunicorn`, for tests that start a gunicorn of their own."""
+    return running_gunicorn
+
+
+@pytest.fixture(scope="session")
+def live_server(model_dir, tmp_path_factory):
+    """gunicorn with 2 workers (the real config: gevent workers) on a free port: yields (base URL, log path)."""
+    log_path = tmp_path_factory.mktemp("gunicorn") / "server.log"
+    with running_gunicorn(model_dir, log_path, {
+            "WEB_CONCURRENCY": "2", "DENOISER_TF_THREADS": "1",
+            "GUNICORN_KEEPALIVE_REQUESTS": str(LIVE_KEEPALIVE_REQUESTS),
+            "DENOISER_STATIC_DIR": str(log_path.parent)}) as port:
+        yield f"http://127.0.0.1:{port}", log_path

@@ -111,24 +111,16 @@ def test_only_gevent_workers_take_turns():
 
 
 @pytest.fixture(scope="module")
-def gevent_server(model_dir, tmp_path_factory):
+def gevent_server(model_dir, tmp_path_factory, gunicorn_runner):
     """gunicorn with the real config (two gevent workers), serving mnist alone (quick to start) and keeping a
     connection alive for its default 1000 requests: yields (port, log path)."""
-    import signal
-
-    from denoiser.bench import free_port, start_gunicorn
-
     served = tmp_path_factory.mktemp("models")
     (served / "mnist").symlink_to(model_dir / "mnist", target_is_directory=True)
-    port, log_path = free_port(), served.parent / "gunicorn.log"
-    process = start_gunicorn(served, port, log_path, {
-        "WEB_CONCURRENCY": "2", "GUNICORN_WORKER_CLASS": "gevent", "DENOISER_TF_THREADS": "1",
-        "GUNICORN_KEEPALIVE_REQUESTS": "1000", "DENOISER_LOG_LEVEL": "INFO"})
-    try:
+    log_path = served.parent / "gunicorn.log"
+    with gunicorn_runner(served, log_path, {
+            "WEB_CONCURRENCY": "2", "GUNICORN_WORKER_CLASS": "gevent", "DENOISER_TF_THREADS": "1",
+            "GUNICORN_KEEPALIVE_REQUESTS": "1000", "DENOISER_LOG_LEVEL": "INFO"}) as port:
         yield port, log_path
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(30)
 
 
 @pytest.mark.e2e
@@ -139,28 +131,22 @@ def test_clients_that_post_without_pause_are_served_in_turns(gevent_server, exam
     1,690 requests per client, waits up to 436 ms."""
     import json
 
+    from denoiser.bench import Poster
+
     port, log_path = gevent_server
     image, _ = example
-    boundary = "turns"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"d.png\"\r\n"
-            f"Content-Type: image/png\r\n\r\n").encode() + image + f"\r\n--{boundary}--\r\n".encode()
     clients, seconds = 8, 3.0
     start = threading.Barrier(clients)
 
     def client(index: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "image/png",
-                   "X-Request-ID": f"turns-{index}"}
+        post = Poster(port, "/denoise", {}, image, "image/png", {"X-Request-ID": f"turns-{index}"})
         start.wait()
         deadline = time.perf_counter() + seconds
         try:
             while time.perf_counter() < deadline:
-                connection.request("POST", "/denoise", body, headers)
-                response = connection.getresponse()
-                response.read()
-                assert response.status == 200
+                post()  # RuntimeError on any answer but 200
         finally:
-            connection.close()
+            post.close()
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for thread in threads:
