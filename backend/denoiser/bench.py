@@ -4,7 +4,9 @@
 
 (a) POST /denoise on a live gunicorn started with backend/gunicorn.conf.py (JSON and PNG answers), each
     request's bytes new to the API's preprocessing cache; and PNG answers to the same bytes again, as
-    the app sends them (/encode after /denoise, a new noise level), which the cache answers;
+    the app sends them (/encode after /denoise, a new noise level), which the cache answers; requests go
+    through a lean keep-alive client (bench_client.py), and the PNG request also through Python's
+    http.client, to show what a client's own work adds;
 (b) the same work in-process: decode, preprocess, noise, the served model (through the fast path),
     PNG encode;
 (c) the naive pattern of the seed reports: the same app and answers (JSON and PNG), but Keras
@@ -23,7 +25,6 @@ from __future__ import annotations
 import argparse
 import base64
 import dataclasses
-import http.client
 import json
 import logging
 import os
@@ -34,15 +35,14 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import numpy as np
-from urllib3 import encode_multipart_formdata
 
 from denoiser import noise, preprocess
 from denoiser.api.registry import Registry, ServedModel, discover, load_model
 from denoiser.api.settings import REPO_ROOT, Settings
+from denoiser.bench_client import HttpClientPoster, Poster
 
 
 def free_port() -> int:
@@ -50,38 +50,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-class Poster:
-    """POSTs one multipart form over a keep-alive `http.client` connection, a fresh boundary each time.
-
-    A lean client, so that the figures are the server's (`requests` adds ~0.7 ms of its own per call);
-    the fresh boundary makes the server pay what it pays for a browser's or curl's request. With `unique`
-    (the default) each request's image ends in 16 fresh random bytes after the format's end marker, which
-    decoders ignore: the same pixels, but bytes the API's preprocessing cache has not seen.
-    """
-
-    def __init__(self, port: int, path: str, fields: dict[str, str], image: bytes, accept: str = "*/*",
-                 headers: dict[str, str] | None = None, unique: bool = True):
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.path, self.fields, self.image, self.unique = path, fields, image, unique
-        self.headers = {"Accept": accept, **(headers or {})}
-
-    def __call__(self) -> bytes:
-        """Send the request; the answer's body, or RuntimeError on a non-200 status."""
-        image = self.image + uuid.uuid4().bytes if self.unique else self.image
-        body, content_type = encode_multipart_formdata(
-            {**self.fields, "image": ("digit.png", image, "image/png")}, boundary=uuid.uuid4().hex)
-        self.connection.request("POST", self.path, body, {"Content-Type": content_type, **self.headers})
-        response = self.connection.getresponse()
-        data = response.read()
-        if response.status != 200:
-            raise RuntimeError(f"POST {self.path}: HTTP {response.status}: {data[:300]!r}")
-        return data
-
-    def close(self) -> None:
-        """Close the connection."""
-        self.connection.close()
 
 
 def summarise(samples: list[float]) -> dict[str, float]:
@@ -179,6 +147,7 @@ def default_image(model_path: Path) -> bytes:
 LABELS = {
     "gunicorn_json": "(a) gunicorn POST /denoise, JSON answer",
     "gunicorn_png": "(a) gunicorn, Accept: image/png",
+    "gunicorn_png_http_client": "(a) PNG, http.client as the client",
     "gunicorn_png_repeat": "(a) PNG, the same bytes again (cache hit)",
     "gunicorn_json_repeat": "(a) JSON, the same bytes again (cache hit)",
     "in_process": "(b) in-process signature call",
@@ -251,6 +220,7 @@ def run(args: argparse.Namespace) -> dict:
                for kind, accept in (("json", "application/json"), ("png", "image/png"))}
     for kind, accept in (("png", "image/png"), ("json", "application/json")):
         posters[f"gunicorn_{kind}_repeat"] = Poster(gunicorn_port, "/denoise", form, image, accept, unique=False)
+    posters["gunicorn_png_http_client"] = HttpClientPoster(gunicorn_port, "/denoise", form, image, "image/png")
     calls = {**posters, "in_process": in_process(model, image), **bare_calls(model)}
     if args.tf_threads != 1:  # (d) has other threads than a worker: (d1) as a worker has them
         from denoiser.bench_one_thread import OneThreadBareCall
@@ -279,6 +249,7 @@ def run(args: argparse.Namespace) -> dict:
         "repeat_png_over_bare_tf": median["gunicorn_png_repeat"] / median["bare_tf"],
         "naive_png_over_repeat_png": median["naive_png"] / median["gunicorn_png_repeat"],
         "naive_json_over_repeat_json": median["naive_json"] / median["gunicorn_json_repeat"],
+        "http_client_png_over_png": median["gunicorn_png_http_client"] / median["gunicorn_png"],
     }
     if "bare_tflite" in median:
         results["ratios"]["bare_tf_over_tflite"] = median["bare_tf"] / median["bare_tflite"]
@@ -318,6 +289,8 @@ def report(results: dict) -> str:
         f"the same bytes again (preprocessing cached): PNG {ratios['repeat_png_over_bare_tf']:.2f}x the bare TF call, "
         f"{ratios['naive_png_over_repeat_png']:.1f}x faster than the naive server; JSON "
         f"{ratios['naive_json_over_repeat_json']:.1f}x",
+        f"the client: Python's http.client takes {ratios['http_client_png_over_png']:.2f}x the time of the bench's "
+        f"lean one for the same PNG request (bench_client.py); every other (a) and (c) row uses the lean one",
         f"gunicorn JSON median {median:.2f} ms (target < 10 ms): {'met' if median < 10 else 'NOT met'}",
     ]
     return "\n".join(lines)

@@ -45,7 +45,7 @@ def layout_env(workers: int, kind) -> dict[str, str]:
 
 def drive(port: int, image: bytes, clients: int, seconds: float, accept: str = "image/png") -> dict:
     """`clients` threads posting /denoise for `seconds`; throughput, latency percentiles and errors."""
-    from denoiser.bench import Poster
+    from denoiser.bench_client import Poster
 
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
@@ -85,7 +85,7 @@ def warm_every_model(port: int, image: bytes, requests: int) -> None:
     model (each thread holds its own TFLite interpreters): the memory figures are then the worst case."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from denoiser.bench import Poster
+    from denoiser.bench_client import Poster
 
     def compare(_):
         post = Poster(port, "/compare", {"seed": "0"}, image, "application/json")

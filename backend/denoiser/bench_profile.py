@@ -74,7 +74,8 @@ def busiest(stats: pstats.Stats, count: int = 15) -> list[dict]:
 def profile_timing(model_dir: Path, image: bytes, requests: int = 300, warmup: int = 30,
                    accept: str = "image/png") -> dict:
     """Profile `requests` one-image /denoise requests on a one-worker gunicorn; also time them unprofiled."""
-    from denoiser.bench import Poster, free_port, start_gunicorn, summarise, timed
+    from denoiser.bench import free_port, start_gunicorn, summarise, timed
+    from denoiser.bench_client import Poster
 
     port = free_port()
     with tempfile.TemporaryDirectory() as scratch:

@@ -17,7 +17,8 @@ def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
     completed = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-2000:]
     results = json.loads(out.read_text())
-    for key in ("gunicorn_json", "gunicorn_png", "gunicorn_png_repeat", "gunicorn_json_repeat", "in_process",
+    for key in ("gunicorn_json", "gunicorn_png", "gunicorn_png_http_client", "gunicorn_png_repeat",
+                "gunicorn_json_repeat", "in_process",
                 "naive_json", "naive_png", "bare_tf", "bare_tf_one_thread", "bare_tflite"):
         assert results[key]["n"] >= 4 and results[key]["median"] > 0
     assert results["runtime"]["path"] == "tflite"  # the committed default model has a fast path (make models-lite)
@@ -27,6 +28,7 @@ def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
     assert results["setup"]["tf_threads"] == 0
     assert ratios_match(results, "gunicorn_png_over_bare_tf_one_thread", "gunicorn_png", "bare_tf_one_thread")
     assert ratios_match(results, "repeat_png_over_bare_tf", "gunicorn_png_repeat", "bare_tf")
+    assert ratios_match(results, "http_client_png_over_png", "gunicorn_png_http_client", "gunicorn_png")
     ratios = results["ratios"]
     assert ratios["naive_over_gunicorn_png"] == pytest.approx(
         results["naive_png"]["median"] / results["gunicorn_png"]["median"])
