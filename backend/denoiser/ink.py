@@ -92,11 +92,18 @@ def _background(bright: np.ndarray, small: np.ndarray) -> np.ndarray | None:
     from scipy import ndimage
 
     side = max(small.shape)
-    size = round(min(max(side * OPENING_FRACTION, 2.5 * _rough_width(small)), side * MAX_OPENING_FRACTION))
-    window = (max(3, size), max(3, size))
-    # grey_opening is this erosion then a dilation; on clean paper (a drawing pad, an MNIST digit) the erosion
-    # is already all zero, and so are the opening and its upsampled copy: the same result, without the work
-    eroded = ndimage.grey_erosion(small, size=window, mode="nearest")
+    # grey_opening is an erosion then a dilation; on clean paper (a drawing pad, an MNIST digit) the erosion
+    # is already all zero, and so are the opening and its upsampled copy: the same result, without the work.
+    # The window is never smaller than the least one below, and a larger window's erosion (a minimum over a
+    # window that holds the smaller one) of values >= 0 is all zero when the smaller one's is: try that first
+    least = max(3, round(side * OPENING_FRACTION))
+    eroded = ndimage.grey_erosion(small, size=(least, least), mode="nearest")
+    if not eroded.any() and float(small.min()) >= 0:
+        return None
+    size = max(3, round(min(max(side * OPENING_FRACTION, 2.5 * _rough_width(small)), side * MAX_OPENING_FRACTION)))
+    window = (size, size)
+    if size != least:
+        eroded = ndimage.grey_erosion(small, size=window, mode="nearest")
     if not eroded.any():
         return None
     opened = ndimage.grey_dilation(eroded, size=window, mode="nearest")
