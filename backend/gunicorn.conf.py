@@ -73,9 +73,11 @@ def on_exit(server):
 
 
 def post_worker_init(worker):
-    """Answers leave in one write, headers and body together (see denoiser.api.gunicorn_writes)."""
-    from denoiser.api import gunicorn_writes
+    """Answers leave in one write, headers and body together (see denoiser.api.gunicorn_writes); a gevent
+    worker holding connections leaves new ones a moment to idle workers (denoiser.api.balanced_accept)."""
+    from denoiser.api import balanced_accept, gunicorn_writes
 
+    balanced_accept.install(worker)
     if not gunicorn_writes.install():
         worker.log.warning("gunicorn's Response is not as expected: headers and body are written apart")
 

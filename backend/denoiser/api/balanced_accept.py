@@ -1,0 +1,64 @@
+"""Spread new connections over gunicorn's gevent workers (installed by gunicorn.conf.py's post_worker_init).
+
+Every worker accepts on the same listening socket, and a new connection goes to whichever worker calls
+accept first. A burst of keep-alive clients (a load test, a connection pool opening) can land mostly on one
+worker: the one that happens to be running while the other waits for a core. A gevent worker then serves
+its share of clients in turns while the other core idles, and the clients stay there until their
+connections rotate (`GUNICORN_KEEPALIVE_REQUESTS`). In `bench --load` runs, 32 clients on 2 workers were
+once served at 365 requests/s instead of ~700, and 8 clients split 7 to 1.
+
+So a worker that already holds a connection leaves a new one for `GUNICORN_ACCEPT_DEFER_MS` (default 2 ms)
+to a worker that holds none, then takes it itself if it is still waiting. A worker without connections
+accepts at once, so a lone client, and nginx's one connection per request to an idle worker, never wait.
+"""
+
+from __future__ import annotations
+
+import os
+
+DEFAULT_DEFER_MS = 2.0
+
+
+def defer_seconds() -> float:
+    """How long a worker holding connections leaves a new one to the others (GUNICORN_ACCEPT_DEFER_MS)."""
+    return max(0.0, float(os.environ.get("GUNICORN_ACCEPT_DEFER_MS", DEFAULT_DEFER_MS))) / 1000
+
+
+def balanced_server_class(defer: float):
+    """gevent's StreamServer, deferring accepts by `defer` seconds while its pool holds a connection."""
+    from gevent.server import StreamServer
+
+    class BalancedStreamServer(StreamServer):
+        """A StreamServer that leaves new connections to idle workers while it holds some of its own."""
+
+        def _do_read(self):
+            if self._timer is None and self.pool is not None and self.pool.free_count() < self.pool.size:
+                self.stop_accepting()
+                self._timer = self.loop.timer(defer)
+                self._timer.start(self._accept_after_deferring)
+                return
+            super()._do_read()
+
+        def _accept_after_deferring(self):
+            timer, self._timer = self._timer, None
+            if timer is not None:
+                timer.close()
+            if self.started:
+                self.start_accepting()
+                super()._do_read()  # what is still waiting is this worker's; nothing waiting: no accept
+
+    return BalancedStreamServer
+
+
+def install(worker) -> bool:
+    """For a gevent worker with other workers beside it, make its server defer accepts as described above.
+    Returns whether it did (sync and gthread workers, one worker, or a defer of 0: nothing changes)."""
+    if type(worker).__module__ != "gunicorn.workers.ggevent" or worker.cfg.workers < 2:
+        return False
+    defer = defer_seconds()
+    if defer <= 0:
+        return False
+    from gunicorn.workers import ggevent
+
+    ggevent.StreamServer = balanced_server_class(defer)  # this worker process's module: run() builds from it
+    return True
