@@ -74,7 +74,7 @@ def on_exit(server):
 
 def post_worker_init(worker):
     """Answers leave in one write, headers and body together (see denoiser.api.gunicorn_writes); a gevent
-    worker holding connections leaves new ones a moment to idle workers (denoiser.api.balanced_accept)."""
+    worker in the middle of a request leaves new connections a moment to the others (denoiser.api.balanced_accept)."""
     from denoiser.api import balanced_accept, gunicorn_writes
 
     balanced_accept.install(worker)
@@ -87,8 +87,9 @@ def pre_request(worker, req):
     `keepalive_requests`-th request; with DENOISER_PROFILE_DIR set (`python -m denoiser.bench --profile`),
     profile the request."""
     from denoiser import request_profile
-    from denoiser.api import connection_reuse
+    from denoiser.api import balanced_accept, connection_reuse
 
+    balanced_accept.request_started()
     connection_reuse.take_turns(worker)
     connection_reuse.close_after(req, keepalive_requests)
     if request_profile.enabled() and request_profile.wanted(req.headers):
@@ -96,9 +97,11 @@ def pre_request(worker, req):
 
 
 def post_request(worker, req, environ, resp):
-    """Stop the request's profile (see `pre_request`)."""
+    """Stop the request's profile (see `pre_request`); the worker may take new connections at once again."""
     from denoiser import request_profile
+    from denoiser.api import balanced_accept
 
+    balanced_accept.request_finished()
     if request_profile.enabled():
         request_profile.stop()
 

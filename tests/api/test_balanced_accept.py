@@ -1,5 +1,5 @@
-"""New connections spread over gevent workers: a worker holding a connection leaves the next one a moment to
-the others, and one holding none accepts at once (denoiser.api.balanced_accept)."""
+"""New connections spread over gevent workers: a worker in the middle of a request leaves a new one a moment to
+the others, and one between requests accepts at once (denoiser.api.balanced_accept)."""
 
 import time
 import types
@@ -11,7 +11,7 @@ from denoiser.api import balanced_accept
 gevent = pytest.importorskip("gevent")
 
 
-def test_a_worker_holding_a_connection_defers_the_next_and_an_empty_one_accepts_at_once():
+def test_a_worker_serving_a_request_defers_new_connections_and_one_between_requests_accepts_at_once():
     from gevent import socket
     from gevent.pool import Pool
 
@@ -25,28 +25,37 @@ def test_a_worker_holding_a_connection_defers_the_next_and_an_empty_one_accepts_
 
     server = balanced_accept.balanced_server_class(defer)(("127.0.0.1", 0), hold, spawn=Pool(10))
     server.start()
+    clients = []
     try:
-        def connect_and_wait():
+        def waited_for_accept() -> float:
             began = time.monotonic()
-            client = socket.create_connection(server.address)
+            clients.append(socket.create_connection(server.address))
             count = len(accepted)
             while len(accepted) == count and time.monotonic() - began < 5:
                 gevent.sleep(0.01)
-            return client, accepted[-1] - began
+            return accepted[-1] - began
 
-        first, waited_first = connect_and_wait()
-        assert waited_first < defer / 2  # nothing held: accepted at once
-        second, waited_second = connect_and_wait()
-        assert waited_second >= defer * 0.9  # the first is held: left to other workers for `defer`
-        first.close()
-        second.close()
-        while server.pool.free_count() < server.pool.size:
-            gevent.sleep(0.01)
-        third, waited_third = connect_and_wait()
-        assert waited_third < defer / 2  # all closed again: at once
-        third.close()
+        assert waited_for_accept() < defer / 2  # between requests: at once
+        assert waited_for_accept() < defer / 2  # holding idle keep-alive connections changes nothing
+        balanced_accept.request_started()
+        try:
+            assert waited_for_accept() >= defer * 0.9  # serving: left to the other workers for `defer`
+        finally:
+            balanced_accept.request_finished()
+        assert waited_for_accept() < defer / 2
     finally:
+        for client in clients:
+            client.close()
         server.stop()
+
+
+def test_the_count_of_requests_in_progress_never_goes_below_zero():
+    balanced_accept.request_finished()  # a post_request whose pre_request failed early
+    assert not balanced_accept.serving()
+    balanced_accept.request_started()
+    assert balanced_accept.serving()
+    balanced_accept.request_finished()
+    assert not balanced_accept.serving()
 
 
 def fake_worker(module: str, workers: int):

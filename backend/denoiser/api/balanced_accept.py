@@ -7,9 +7,10 @@ its share of clients in turns while the other core idles, and the clients stay t
 connections rotate (`GUNICORN_KEEPALIVE_REQUESTS`). In `bench --load` runs, 32 clients on 2 workers were
 once served at 365 requests/s instead of ~700, and 8 clients split 7 to 1.
 
-So a worker that already holds a connection leaves a new one for `GUNICORN_ACCEPT_DEFER_MS` (default 2 ms)
-to a worker that holds none, then takes it itself if it is still waiting. A worker without connections
-accepts at once, so a lone client, and nginx's one connection per request to an idle worker, never wait.
+So a worker in the middle of a request leaves a new connection for `GUNICORN_ACCEPT_DEFER_MS` (default 2 ms)
+to the others, then takes it itself if it is still waiting. A worker between requests accepts at once: the
+connections of one client that posts one request at a time (a browser, a script, `make bench`) stay on the
+worker it warmed, and nginx's one connection per request goes to whichever worker is free.
 """
 
 from __future__ import annotations
@@ -17,6 +18,24 @@ from __future__ import annotations
 import os
 
 DEFAULT_DEFER_MS = 2.0
+_requests_in_progress = 0  # in this worker process: requests between gunicorn's pre_request and post_request
+
+
+def request_started() -> None:
+    """Called from gunicorn's pre_request hook."""
+    global _requests_in_progress
+    _requests_in_progress += 1
+
+
+def request_finished() -> None:
+    """Called from gunicorn's post_request hook (which gunicorn runs even when the request failed)."""
+    global _requests_in_progress
+    _requests_in_progress = max(0, _requests_in_progress - 1)
+
+
+def serving() -> bool:
+    """Whether this worker is in the middle of a request."""
+    return _requests_in_progress > 0
 
 
 def defer_seconds() -> float:
@@ -25,14 +44,14 @@ def defer_seconds() -> float:
 
 
 def balanced_server_class(defer: float):
-    """gevent's StreamServer, deferring accepts by `defer` seconds while its pool holds a connection."""
+    """gevent's StreamServer, deferring accepts by `defer` seconds while its worker is serving a request."""
     from gevent.server import StreamServer
 
     class BalancedStreamServer(StreamServer):
-        """A StreamServer that leaves new connections to idle workers while it holds some of its own."""
+        """A StreamServer that leaves new connections to idle workers while its worker serves a request."""
 
         def _do_read(self):
-            if self._timer is None and self.pool is not None and self.pool.free_count() < self.pool.size:
+            if self._timer is None and serving():
                 self.stop_accepting()
                 self._timer = self.loop.timer(defer)
                 self._timer.start(self._accept_after_deferring)
