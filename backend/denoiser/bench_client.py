@@ -59,6 +59,10 @@ class Poster:
             raise
         if close:
             self.close()
+        return self.checked(status, data)
+
+    def checked(self, status: int, data: bytes) -> bytes:
+        """The answer's body, or RuntimeError on a non-200 status."""
         if status != 200:
             raise RuntimeError(f"POST {self.path}: HTTP {status}: {data[:300]!r}")
         return data
@@ -80,10 +84,7 @@ class HttpClientPoster(Poster):
         body, content_type = self.form()
         self.connection.request("POST", self.path, body, {**self.headers, "Content-Type": content_type})
         response = self.connection.getresponse()
-        data = response.read()
-        if response.status != 200:
-            raise RuntimeError(f"POST {self.path}: HTTP {response.status}: {data[:300]!r}")
-        return data
+        return self.checked(response.status, response.read())
 
 
 def read_answer(sock: socket.socket) -> tuple[int, bool, bytes]:

@@ -72,7 +72,9 @@ def balanced_server_class(defer: float):
 def install(worker) -> bool:
     """For a gevent worker with other workers beside it, make its server defer accepts as described above.
     Returns whether it did (sync and gthread workers, one worker, or a defer of 0: nothing changes)."""
-    if type(worker).__module__ != "gunicorn.workers.ggevent" or worker.cfg.workers < 2:
+    from denoiser.api.connection_reuse import is_gevent_worker
+
+    if not is_gevent_worker(worker) or worker.cfg.workers < 2:
         return False
     defer = defer_seconds()
     if defer <= 0:

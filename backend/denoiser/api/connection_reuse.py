@@ -31,11 +31,16 @@ def close_after(request, limit: int) -> bool:
     return False
 
 
+def is_gevent_worker(worker) -> bool:
+    """Whether `worker` is one of gunicorn's gevent workers (its class lives in gunicorn.workers.ggevent)."""
+    return type(worker).__module__ == "gunicorn.workers.ggevent"
+
+
 def take_turns(worker) -> bool:
     """Under gunicorn's gevent worker, let the connections whose requests are already waiting be served
     before this request (gevent.idle: wait until no other event is pending). Returns whether it waited;
     other workers (sync, gthread) serve in turns by themselves."""
-    if type(worker).__module__ != "gunicorn.workers.ggevent":
+    if not is_gevent_worker(worker):
         return False
     import gevent
 
