@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from denoiser import noise, preprocess
+from denoiser import bench_cpu, noise, preprocess
 from denoiser.api.registry import Registry, ServedModel, discover, load_model
 from denoiser.api.settings import REPO_ROOT, Settings
 from denoiser.bench_client import HttpClientPoster, Poster
@@ -158,6 +158,8 @@ LABELS = {
     "bare_tflite": "(e) bare TFLite/XNNPACK call",
 }
 
+METERED = ("gunicorn_png", "gunicorn_json", "gunicorn_png_repeat")  # rows whose server CPU time is also read
+
 
 def bare_calls(model) -> dict:
     """(d) and (e): the model alone on one noisy test-like image, through TF and through TFLite."""
@@ -221,6 +223,10 @@ def run(args: argparse.Namespace) -> dict:
     for kind, accept in (("png", "image/png"), ("json", "application/json")):
         posters[f"gunicorn_{kind}_repeat"] = Poster(gunicorn_port, "/denoise", form, image, accept, unique=False)
     posters["gunicorn_png_http_client"] = HttpClientPoster(gunicorn_port, "/denoise", form, image, "image/png")
+    if bench_cpu.supported():  # the workers' CPU time over these rows' requests, too
+        workers = bench_cpu.child_pids(process.pid)
+        for key in METERED:
+            posters[key] = bench_cpu.CpuMetered(posters[key], workers)
     calls = {**posters, "in_process": in_process(model, image), **bare_calls(model)}
     if args.tf_threads != 1:  # (d) has other threads than a worker: (d1) as a worker has them
         from denoiser.bench_one_thread import OneThreadBareCall
@@ -256,6 +262,8 @@ def run(args: argparse.Namespace) -> dict:
     if "bare_tf_one_thread" in median:
         one_thread = median["bare_tf_one_thread"]
         results["ratios"]["gunicorn_png_over_bare_tf_one_thread"] = median["gunicorn_png"] / one_thread
+    results["server_cpu_ms"] = {key: posters[key].per_request_ms() for key in METERED
+                                if isinstance(posters[key], bench_cpu.CpuMetered)}
     results["runtime"] = model.runtime
     results["setup"] = {"model": f"{args.model}/{version}", "image_bytes": len(image), "rounds": args.rounds,
                         "cpus": os.cpu_count(), "load_average": os.getloadavg()[0], "tf_threads": args.tf_threads}
@@ -293,7 +301,22 @@ def report(results: dict) -> str:
         f"lean one for the same PNG request (bench_client.py); every other (a) and (c) row uses the lean one",
         f"gunicorn JSON median {median:.2f} ms (target < 10 ms): {'met' if median < 10 else 'NOT met'}",
     ]
+    lines += server_cpu_lines(results)
     return "\n".join(lines)
+
+
+def server_cpu_lines(results: dict) -> list[str]:
+    """The workers' CPU time per request (bench_cpu.py), what of it is not the model, and the rate it allows."""
+    cpu = {key: value for key, value in results.get("server_cpu_ms", {}).items() if value}
+    if "gunicorn_png" not in cpu:
+        return ["server CPU per request: not metered (this machine's /proc has no schedstat)"]
+    png, cpus = cpu["gunicorn_png"], results["setup"]["cpus"]
+    model = results.get("bare_tflite", results["bare_tf"])["median"]
+    others = ", ".join(f"{label} {cpu[key]:.2f} ms" for key, label in
+                       (("gunicorn_json", "JSON"), ("gunicorn_png_repeat", "PNG, the same bytes again")) if key in cpu)
+    return [f"server CPU per request (the workers' on-CPU time over the same requests): PNG {png:.2f} ms, of which "
+            f"not the model (minus row {'(e)' if 'bare_tflite' in results else '(d)'}) {png - model:.2f} ms; "
+            f"{others}; {cpus} CPUs / {png:.2f} ms = at most {1000 * cpus / png:.0f} PNG requests/s"]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from denoiser import bench_cpu
+
 
 @pytest.mark.e2e
 def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
@@ -33,6 +35,12 @@ def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
     assert ratios["naive_over_gunicorn_png"] == pytest.approx(
         results["naive_png"]["median"] / results["gunicorn_png"]["median"])
     assert "naive / gunicorn, same answer" in completed.stdout
+    # the workers' CPU time per request, where /proc has it: their share of a request's time, never more than
+    # a request's time on the server's two cores
+    if bench_cpu.supported():
+        for key in ("gunicorn_png", "gunicorn_json", "gunicorn_png_repeat"):
+            assert 0 < results["server_cpu_ms"][key] < 2 * results[key]["mean"]
+    assert "server CPU per request" in completed.stdout
 
 
 def ratios_match(results: dict, ratio: str, numerator: str, denominator: str) -> bool:
