@@ -3,7 +3,8 @@
 For each gunicorn layout (workers x threads, or workers x gevent) a fresh server is started with
 `backend/gunicorn.conf.py`; every server thread runs every served model once (POST /compare), then 1, 8 and 32
 clients (threads here, each with its own keep-alive connection) post the example digit for a fixed time.
-Reported: requests/s, p50 and p99 latency, errors, and each worker's peak resident memory. The client threads
+Reported: requests/s, p50 and p99 latency, errors, the workers' CPU time per request (bench_cpu.py; what
+a request costs the server under that load) and each worker's peak resident memory. The client threads
 share this process and the server's 2 cores, so the figures are what one machine serves to itself: compare
 layouts within one run, not with another machine.
 """
@@ -16,6 +17,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from denoiser.bench_cpu import child_pids
 
 # (workers, threads per gthread worker; 1 is a sync worker) or (workers, "gevent")
 LAYOUTS = ((1, "gevent"), (2, "gevent"), (1, 1), (2, 1), (2, 2), (2, 4), (4, 1))
@@ -100,9 +103,8 @@ def warm_every_model(port: int, image: bytes, requests: int) -> None:
 
 def worker_peak_rss_mb(master_pid: int) -> list[float]:
     """Peak resident memory (VmHWM) of each gunicorn worker of `master_pid`, in MB (Linux /proc)."""
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     peaks = []
-    for pid in children:
+    for pid in child_pids(master_pid):
         status = Path(f"/proc/{pid}/status").read_text()
         peaks.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024)
     return peaks
@@ -111,6 +113,7 @@ def worker_peak_rss_mb(master_pid: int) -> list[float]:
 def load_timing(model_dir: Path, image: bytes, layouts=LAYOUTS, clients=CLIENTS, seconds: float = 10.0) -> dict:
     """Every layout under every client count; a fresh gunicorn per layout (1 TF thread per worker)."""
     from denoiser.bench import free_port, start_gunicorn
+    from denoiser.bench_cpu import cpu_seconds
 
     rows = []
     for workers, threads in layouts:
@@ -120,8 +123,14 @@ def load_timing(model_dir: Path, image: bytes, layouts=LAYOUTS, clients=CLIENTS,
             try:
                 warm_every_model(port, image, 2 * workers * threads_of(threads))
                 drive(port, image, 4, 2.0)  # warm every worker and thread
+                pids = child_pids(server.pid)
                 for count in clients:
-                    rows.append({"workers": workers, "threads": threads, **drive(port, image, count, seconds)})
+                    before = cpu_seconds(pids)
+                    row = {"workers": workers, "threads": threads, **drive(port, image, count, seconds)}
+                    after = cpu_seconds(pids)
+                    row["server_cpu_ms"] = (round(1000 * (after - before) / row["requests"], 2)
+                                            if before is not None and after is not None and row["requests"] else None)
+                    rows.append(row)
                     print(load_row(rows[-1]), flush=True)
                 rss = worker_peak_rss_mb(server.pid)
                 for row in rows[-len(clients):]:
@@ -137,7 +146,8 @@ def load_timing(model_dir: Path, image: bytes, layouts=LAYOUTS, clients=CLIENTS,
 def load_row(row: dict) -> str:
     """One table line."""
     return (f"{row['workers']} x {row['threads']:<8} {row['clients']:>7} {row['requests_per_second']:>10.1f} "
-            f"{row['p50_ms'] or 0:>9.2f} {row['p99_ms'] or 0:>9.2f} {row['errors']:>7}")
+            f"{row['p50_ms'] or 0:>9.2f} {row['p99_ms'] or 0:>9.2f} {row['errors']:>7} "
+            f"{row['server_cpu_ms'] if row.get('server_cpu_ms') else '-':>10}")
 
 
 def load_report(results: dict) -> str:
@@ -146,7 +156,7 @@ def load_report(results: dict) -> str:
 
     header = (f"POST /denoise (PNG answer), concurrent keep-alive clients; {os.cpu_count()} CPUs, "
               f"load average {os.getloadavg()[0]:.1f}\n"
-              "workers x threads  clients  requests/s   p50 ms    p99 ms  errors")
+              "workers x threads  clients  requests/s   p50 ms    p99 ms  errors  CPU ms/req")
     lines = [header] + [load_row(row) for row in results["rows"]]
     at8 = [row for row in results["rows"] if row["clients"] == 8 and not row["errors"]]
     if at8:

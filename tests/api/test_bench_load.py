@@ -1,0 +1,41 @@
+"""`python -m denoiser.bench --load` end to end on one short layout, and its layout syntax."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from denoiser import bench_cpu
+from denoiser.bench_load import layout_env, parse_layouts
+
+
+def test_layouts_parse_into_workers_and_threads_or_gevent():
+    assert parse_layouts("2xgevent, 2x2,4x1") == ((2, "gevent"), (2, 2), (4, 1))
+    assert layout_env(2, "gevent")["GUNICORN_WORKER_CLASS"] == "gevent"
+    assert layout_env(2, 4) == {"WEB_CONCURRENCY": "2", "GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_THREADS": "4",
+                                "DENOISER_TF_THREADS": "1"}
+    assert layout_env(4, 1)["GUNICORN_WORKER_CLASS"] == "sync"
+
+
+@pytest.mark.e2e
+def test_load_bench_reports_throughput_latency_and_server_cpu_per_client_count(model_dir, tmp_path):
+    out = tmp_path / "load.json"
+    command = [sys.executable, "-m", "denoiser.bench", "--model-dir", str(model_dir), "--load", "--layouts",
+               "1xgevent", "--seconds", "1", "--json", str(out)]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    rows = json.loads(out.read_text())["rows"]
+    assert [row["clients"] for row in rows] == [1, 8, 32]
+    for row in rows:
+        assert row["errors"] == 0 and row["requests"] > 0
+        assert row["requests_per_second"] == pytest.approx(row["requests"] / row["seconds"], abs=0.1)
+        assert row["p50_ms"] <= row["p99_ms"]
+        assert len(row["worker_peak_rss_mb"]) == 1
+        if bench_cpu.supported():
+            # one worker serves every request: its CPU time per request is at most a request's time on the
+            # server's cores, however many clients wait
+            assert 0 < row["server_cpu_ms"] < 2 * 1000 / row["requests_per_second"]
+    assert "CPU ms/req" in completed.stdout and "best at 8 clients: 1 workers x gevent" in completed.stdout
