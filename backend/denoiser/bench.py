@@ -301,22 +301,8 @@ def report(results: dict) -> str:
         f"lean one for the same PNG request (bench_client.py); every other (a) and (c) row uses the lean one",
         f"gunicorn JSON median {median:.2f} ms (target < 10 ms): {'met' if median < 10 else 'NOT met'}",
     ]
-    lines += server_cpu_lines(results)
+    lines += bench_cpu.report_lines(results)
     return "\n".join(lines)
-
-
-def server_cpu_lines(results: dict) -> list[str]:
-    """The workers' CPU time per request (bench_cpu.py), what of it is not the model, and the rate it allows."""
-    cpu = {key: value for key, value in results.get("server_cpu_ms", {}).items() if value}
-    if "gunicorn_png" not in cpu:
-        return ["server CPU per request: not metered (this machine's /proc has no schedstat)"]
-    png, cpus = cpu["gunicorn_png"], results["setup"]["cpus"]
-    model = results.get("bare_tflite", results["bare_tf"])["median"]
-    others = ", ".join(f"{label} {cpu[key]:.2f} ms" for key, label in
-                       (("gunicorn_json", "JSON"), ("gunicorn_png_repeat", "PNG, the same bytes again")) if key in cpu)
-    return [f"server CPU per request (the workers' on-CPU time over the same requests): PNG {png:.2f} ms, of which "
-            f"not the model (minus row {'(e)' if 'bare_tflite' in results else '(d)'}) {png - model:.2f} ms; "
-            f"{others}; {cpus} CPUs / {png:.2f} ms = at most {1000 * cpus / png:.0f} PNG requests/s"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -343,7 +329,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="only throughput under 1, 8 and 32 concurrent clients, per gunicorn layout")
     parser.add_argument("--layouts", default=None,
                         help="with --load: workers x threads or x gevent, e.g. 2xgevent,2x2 (default: seven)")
-    parser.add_argument("--seconds", type=float, default=10.0, help="with --load: seconds per client count")
+    parser.add_argument("--seconds", type=float,
+                        help="with --load: seconds per client count (default 10); with --sustained: the whole run "
+                             "(default 90)")
+    parser.add_argument("--sustained", action="store_true",
+                        help="only 8 clients on the default layout for --seconds, in 10 s windows (worker restarts)")
     parser.add_argument("--profile", action="store_true",
                         help="only profile /denoise under gunicorn (cProfile): time per stage of the request")
     parser.add_argument("--accept", default="image/png", help="with --profile: the answer asked for")
@@ -354,12 +344,19 @@ def main(argv: list[str] | None = None) -> None:
         image = request_image(args, chosen_model_path(args))
         results = profile_timing(args.model_dir, image, args.requests, args.warmup, args.accept)
         print(profile_report(results))
+    elif args.sustained:
+        from denoiser.bench_load import sustained_report, sustained_timing
+
+        image = request_image(args, chosen_model_path(args))
+        seconds = args.seconds or 90.0
+        results = sustained_timing(args.model_dir, image, seconds, window=min(10.0, seconds))
+        print(sustained_report(results))
     elif args.load:
         from denoiser.bench_load import LAYOUTS, load_report, load_timing, parse_layouts
 
         layouts = parse_layouts(args.layouts) if args.layouts else LAYOUTS
         image = request_image(args, chosen_model_path(args))
-        results = load_timing(args.model_dir, image, layouts, seconds=args.seconds)
+        results = load_timing(args.model_dir, image, layouts, seconds=args.seconds or 10.0)
         print(load_report(results))
     elif args.compare:
         from denoiser.bench_compare import compare_report, compare_timing

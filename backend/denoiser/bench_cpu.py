@@ -9,6 +9,7 @@ do answer, with the clients on the same cores). Where /proc has no schedstat, no
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -30,7 +31,8 @@ def child_pids(parent: int) -> list[int]:
 
 
 def cpu_seconds(pids: list[int]) -> float | None:
-    """On-CPU seconds of every thread of `pids` so far (nanosecond counts); None where /proc lacks them."""
+    """On-CPU seconds of the threads `pids` run now (nanosecond counts; a thread that ends takes its time with
+    it); None when a process cannot be read."""
     total = 0
     for pid in pids:
         try:
@@ -40,16 +42,14 @@ def cpu_seconds(pids: list[int]) -> float | None:
         for task in tasks:
             try:
                 total += int((task / "schedstat").read_text().split()[0])
-            except (OSError, ValueError, IndexError):
-                if not (task / "stat").exists():  # the thread ended between the listing and the read
-                    continue
-                return None
+            except (OSError, ValueError, IndexError):  # the thread ended between the listing and the read
+                continue
     return total / 1e9
 
 
 def supported() -> bool:
     """Whether this machine's /proc reports per-thread CPU time (schedstat)."""
-    return cpu_seconds([os.getpid()]) is not None
+    return (PROC / str(os.getpid()) / "task" / str(threading.get_native_id()) / "schedstat").exists()
 
 
 class CpuMetered:
@@ -82,3 +82,17 @@ class CpuMetered:
     def per_request_ms(self) -> float | None:
         """The server's CPU milliseconds per metered request; None when nothing could be metered."""
         return 1000 * self.seconds / self.requests if self.requests else None
+
+
+def report_lines(results: dict) -> list[str]:
+    """`make bench`'s last line: the workers' CPU time per request, what of it is not the model, the rate it allows."""
+    cpu = {key: value for key, value in results.get("server_cpu_ms", {}).items() if value}
+    if "gunicorn_png" not in cpu:
+        return ["server CPU per request: not metered (this machine's /proc has no schedstat)"]
+    png, cpus = cpu["gunicorn_png"], results["setup"]["cpus"]
+    model = results.get("bare_tflite", results["bare_tf"])["median"]
+    others = ", ".join(f"{label} {cpu[key]:.2f} ms" for key, label in
+                       (("gunicorn_json", "JSON"), ("gunicorn_png_repeat", "PNG, the same bytes again")) if key in cpu)
+    return [f"server CPU per request (the workers' on-CPU time over the same requests): PNG {png:.2f} ms, of which "
+            f"not the model (minus row {'(e)' if 'bare_tflite' in results else '(d)'}) {png - model:.2f} ms; "
+            f"{others}; {cpus} CPUs / {png:.2f} ms = at most {1000 * cpus / png:.0f} PNG requests/s"]

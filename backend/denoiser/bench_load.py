@@ -143,6 +143,45 @@ def load_timing(model_dir: Path, image: bytes, layouts=LAYOUTS, clients=CLIENTS,
     return {"rows": rows}
 
 
+def sustained_timing(model_dir: Path, image: bytes, seconds: float = 90.0, clients: int = 8,
+                     window: float = 10.0) -> dict:
+    """`clients` clients for `seconds` on the server's default layout and settings (gunicorn.conf.py as it
+    stands, one TF thread per worker), in windows of `window` seconds: a dip shows what a worker restart or
+    a stall costs, which a short run between them misses. Also counts gunicorn's worker restarts."""
+    from denoiser.bench import free_port, start_gunicorn
+
+    port = free_port()
+    with tempfile.TemporaryDirectory() as scratch:
+        log = Path(scratch) / "gunicorn.log"
+        server = start_gunicorn(model_dir, port, log, {"DENOISER_TF_THREADS": "1"})
+        try:
+            warm_every_model(port, image, 4)
+            drive(port, image, 4, 2.0)
+            windows = []
+            for _ in range(max(1, round(seconds / window))):
+                windows.append(drive(port, image, clients, window))
+                print(f"{len(windows) * window:>5.0f} s {windows[-1]['requests_per_second']:>10.1f} requests/s",
+                      flush=True)
+        finally:
+            server.terminate()
+            server.wait(30)
+        restarts = log.read_text().count("Autorestarting worker")
+    requests = sum(row["requests"] for row in windows)
+    return {"clients": clients, "seconds": window * len(windows), "requests": requests,
+            "requests_per_second": round(requests / (window * len(windows)), 1),
+            "errors": sum(row["errors"] for row in windows), "worker_restarts": restarts,
+            "windows": [row["requests_per_second"] for row in windows]}
+
+
+def sustained_report(results: dict) -> str:
+    """The rate over the whole run, its windows, errors and worker restarts."""
+    windows = results["windows"]
+    return (f"{results['clients']} clients for {results['seconds']:.0f} s on the default layout: "
+            f"{results['requests_per_second']:.1f} requests/s ({results['requests']} requests, "
+            f"{results['errors']} errors); windows {min(windows):.0f}-{max(windows):.0f} requests/s; "
+            f"{results['worker_restarts']} worker restarts")
+
+
 def load_row(row: dict) -> str:
     """One table line."""
     return (f"{row['workers']} x {row['threads']:<8} {row['clients']:>7} {row['requests_per_second']:>10.1f} "

@@ -10,7 +10,6 @@ import time
 import pytest
 
 from denoiser import bench_cpu
-from denoiser.bench import server_cpu_lines
 
 pytestmark = pytest.mark.skipif(not bench_cpu.supported(), reason="this machine's /proc has no schedstat")
 
@@ -53,8 +52,8 @@ def test_metered_call_reports_the_cpu_time_of_its_timed_requests_only():
 def test_report_line_gives_what_is_not_the_model_and_the_rate_it_allows():
     results = {"server_cpu_ms": {"gunicorn_png": 2.5, "gunicorn_json": 4.0, "gunicorn_png_repeat": None},
                "bare_tflite": {"median": 0.5}, "bare_tf": {"median": 2.0}, "setup": {"cpus": 2}}
-    (line,) = server_cpu_lines(results)
+    (line,) = bench_cpu.report_lines(results)
     assert "PNG 2.50 ms, of which not the model (minus row (e)) 2.00 ms" in line
     assert "JSON 4.00 ms" in line and "same bytes again" not in line
     assert "at most 800 PNG requests/s" in line
-    assert "not metered" in server_cpu_lines({"server_cpu_ms": {}})[0]
+    assert "not metered" in bench_cpu.report_lines({"server_cpu_ms": {}})[0]

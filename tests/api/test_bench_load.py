@@ -39,3 +39,18 @@ def test_load_bench_reports_throughput_latency_and_server_cpu_per_client_count(m
             # server's cores, however many clients wait
             assert 0 < row["server_cpu_ms"] < 2 * 1000 / row["requests_per_second"]
     assert "CPU ms/req" in completed.stdout and "best at 8 clients: 1 workers x gevent" in completed.stdout
+
+
+@pytest.mark.e2e
+def test_sustained_bench_counts_windows_and_worker_restarts_on_the_default_layout(model_dir, tmp_path):
+    out = tmp_path / "sustained.json"
+    command = [sys.executable, "-m", "denoiser.bench", "--model-dir", str(model_dir), "--sustained", "--seconds", "4",
+               "--json", str(out)]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    results = json.loads(out.read_text())
+    assert results["clients"] == 8 and results["seconds"] == 4 and len(results["windows"]) == 1
+    assert results["errors"] == 0 and results["requests"] > 0
+    assert results["requests_per_second"] == pytest.approx(results["requests"] / 4, abs=0.1)
+    assert results["worker_restarts"] == 0  # the default settings never recycle a worker under load
+    assert "8 clients for 4 s on the default layout" in completed.stdout
