@@ -14,20 +14,41 @@ from denoiser import bench_cpu
 pytestmark = pytest.mark.skipif(not bench_cpu.supported(), reason="this machine's /proc has no schedstat")
 
 
-def burn(seconds: float) -> None:
-    end = time.process_time() + seconds
+BURNER = """
+import sys, time
+for line in sys.stdin:  # each line: burn that many milliseconds of CPU, then answer
+    end = time.process_time() + float(line) / 1000
     while time.process_time() < end:
         pass
+    print("done", flush=True)
+"""
 
 
-def test_cpu_seconds_counts_work_not_waiting():
-    before = bench_cpu.cpu_seconds([os.getpid()])
+@pytest.fixture
+def burner():
+    """A child process that burns CPU only when asked: a server whose CPU time the test knows."""
+    child = subprocess.Popen([sys.executable, "-c", BURNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def burn(milliseconds: float) -> None:
+        child.stdin.write(f"{milliseconds}\n")
+        child.stdin.flush()
+        assert child.stdout.readline() == "done\n"
+
+    burn(1)  # started and waiting
+    yield child.pid, burn
+    child.kill()
+    child.wait()
+
+
+def test_cpu_seconds_counts_work_not_waiting(burner):
+    pid, burn = burner
+    before = bench_cpu.cpu_seconds([pid])
     time.sleep(0.2)
-    slept = bench_cpu.cpu_seconds([os.getpid()])
-    burn(0.2)
-    burnt = bench_cpu.cpu_seconds([os.getpid()])
-    assert slept - before < 0.05
-    assert 0.18 < burnt - slept < 0.5
+    waited = bench_cpu.cpu_seconds([pid])
+    burn(200)
+    burnt = bench_cpu.cpu_seconds([pid])
+    assert waited - before < 0.02
+    assert 0.19 < burnt - waited < 0.4
 
 
 def test_child_pids_finds_a_parents_children_only():
@@ -40,13 +61,14 @@ def test_child_pids_finds_a_parents_children_only():
         child.wait()
 
 
-def test_metered_call_reports_the_cpu_time_of_its_timed_requests_only():
-    metered = bench_cpu.CpuMetered(lambda: burn(0.02), [os.getpid()])
+def test_metered_call_reports_the_cpu_time_of_its_timed_requests_only(burner):
+    pid, burn = burner
+    metered = bench_cpu.CpuMetered(lambda: burn(20), [pid])
     assert metered.per_request_ms() is None
     samples = metered.timed(5, warmup=3)  # the warm-up is not metered
     assert len(samples) == 5
     assert metered.requests == 5
-    assert 18 < metered.per_request_ms() < 40
+    assert 19 < metered.per_request_ms() < 30
 
 
 def test_report_line_gives_what_is_not_the_model_and_the_rate_it_allows():
