@@ -47,6 +47,14 @@ def cpu_seconds(pids: list[int]) -> float | None:
     return total / 1e9
 
 
+def cpu_metered(pids: list[int], work):
+    """(what `work()` returns, the seconds of CPU `pids` spent meanwhile, or None when they could not be read)."""
+    before = cpu_seconds(pids)
+    result = work()
+    after = cpu_seconds(pids)
+    return result, (after - before if before is not None and after is not None else None)
+
+
 def supported() -> bool:
     """Whether this machine's /proc reports per-thread CPU time (schedstat)."""
     return (PROC / str(os.getpid()) / "task" / str(threading.get_native_id()) / "schedstat").exists()
@@ -71,11 +79,9 @@ class CpuMetered:
         from denoiser.bench import timed
 
         timed(self.call, 0, warmup)
-        before = cpu_seconds(self.pids)
-        samples = timed(self.call, repeats, 0)
-        after = cpu_seconds(self.pids)
-        if before is not None and after is not None:
-            self.seconds += after - before
+        samples, seconds = cpu_metered(self.pids, lambda: timed(self.call, repeats, 0))
+        if seconds is not None:
+            self.seconds += seconds
             self.requests += repeats
         return samples
 

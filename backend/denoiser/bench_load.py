@@ -14,11 +14,12 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from denoiser.bench_cpu import child_pids
+from denoiser.bench_cpu import child_pids, cpu_metered
 
 # (workers, threads per gthread worker; 1 is a sync worker) or (workers, "gevent")
 LAYOUTS = ((1, "gevent"), (2, "gevent"), (1, 1), (2, 1), (2, 2), (2, 4), (4, 1))
@@ -110,36 +111,44 @@ def worker_peak_rss_mb(master_pid: int) -> list[float]:
     return peaks
 
 
+@contextmanager
+def warm_server(model_dir: Path, image: bytes, env: dict[str, str], warm_requests: int):
+    """A fresh gunicorn (`env` over gunicorn.conf.py's defaults) with every model run `warm_requests` times
+    and every worker warmed; yields (its process, port, log path), and stops it afterwards."""
+    from denoiser.bench import free_port, start_gunicorn
+
+    port = free_port()
+    with tempfile.TemporaryDirectory() as scratch:
+        log = Path(scratch) / "gunicorn.log"
+        server = start_gunicorn(model_dir, port, log, env)
+        try:
+            warm_every_model(port, image, warm_requests)
+            drive(port, image, 4, 2.0)  # warm every worker and thread
+            yield server, port, log
+        finally:
+            server.terminate()
+            server.wait(30)
+
+
 def load_timing(model_dir: Path, image: bytes, layouts=LAYOUTS, clients=CLIENTS, seconds: float = 10.0) -> dict:
     """Every layout under every client count; a fresh gunicorn per layout (1 TF thread per worker)."""
-    from denoiser.bench import free_port, start_gunicorn
-    from denoiser.bench_cpu import cpu_seconds
-
     rows = []
     for workers, threads in layouts:
-        port = free_port()
-        with tempfile.TemporaryDirectory() as scratch:
-            server = start_gunicorn(model_dir, port, Path(scratch) / "gunicorn.log", layout_env(workers, threads))
-            try:
-                warm_every_model(port, image, 2 * workers * threads_of(threads))
-                drive(port, image, 4, 2.0)  # warm every worker and thread
-                pids = child_pids(server.pid)
-                for count in clients:
-                    before = cpu_seconds(pids)
-                    row = {"workers": workers, "threads": threads, **drive(port, image, count, seconds)}
-                    after = cpu_seconds(pids)
-                    row["server_cpu_ms"] = (round(1000 * (after - before) / row["requests"], 2)
-                                            if before is not None and after is not None and row["requests"] else None)
-                    rows.append(row)
-                    print(load_row(rows[-1]), flush=True)
-                rss = worker_peak_rss_mb(server.pid)
-                for row in rows[-len(clients):]:
-                    row["worker_peak_rss_mb"] = rss
-                print(f"{workers} x {threads}: peak RSS per worker {', '.join(f'{mb:.0f}' for mb in rss)} MB "
-                      "(a worker gunicorn replaced after max_requests starts again from its load)", flush=True)
-            finally:
-                server.terminate()
-                server.wait(30)
+        env = layout_env(workers, threads)
+        with warm_server(model_dir, image, env, 2 * workers * threads_of(threads)) as (server, port, _):
+            pids = child_pids(server.pid)
+            for count in clients:
+                row, cpu = cpu_metered(pids, lambda count=count: drive(port, image, count, seconds))
+                row = {"workers": workers, "threads": threads, **row}
+                row["server_cpu_ms"] = round(1000 * cpu / row["requests"], 2) if cpu is not None and row["requests"] \
+                    else None
+                rows.append(row)
+                print(load_row(rows[-1]), flush=True)
+            rss = worker_peak_rss_mb(server.pid)
+            for row in rows[-len(clients):]:
+                row["worker_peak_rss_mb"] = rss
+            print(f"{workers} x {threads}: peak RSS per worker {', '.join(f'{mb:.0f}' for mb in rss)} MB "
+                  "(a worker gunicorn replaced after max_requests starts again from its load)", flush=True)
     return {"rows": rows}
 
 
@@ -148,23 +157,12 @@ def sustained_timing(model_dir: Path, image: bytes, seconds: float = 90.0, clien
     """`clients` clients for `seconds` on the server's default layout and settings (gunicorn.conf.py as it
     stands, one TF thread per worker), in windows of `window` seconds: a dip shows what a worker restart or
     a stall costs, which a short run between them misses. Also counts gunicorn's worker restarts."""
-    from denoiser.bench import free_port, start_gunicorn
-
-    port = free_port()
-    with tempfile.TemporaryDirectory() as scratch:
-        log = Path(scratch) / "gunicorn.log"
-        server = start_gunicorn(model_dir, port, log, {"DENOISER_TF_THREADS": "1"})
-        try:
-            warm_every_model(port, image, 4)
-            drive(port, image, 4, 2.0)
-            windows = []
-            for _ in range(max(1, round(seconds / window))):
-                windows.append(drive(port, image, clients, window))
-                print(f"{len(windows) * window:>5.0f} s {windows[-1]['requests_per_second']:>10.1f} requests/s",
-                      flush=True)
-        finally:
-            server.terminate()
-            server.wait(30)
+    with warm_server(model_dir, image, {"DENOISER_TF_THREADS": "1"}, 4) as (_, port, log):
+        windows = []
+        for _ in range(max(1, round(seconds / window))):
+            windows.append(drive(port, image, clients, window))
+            print(f"{len(windows) * window:>5.0f} s {windows[-1]['requests_per_second']:>10.1f} requests/s",
+                  flush=True)
         restarts = log.read_text().count("Autorestarting worker")
     requests = sum(row["requests"] for row in windows)
     return {"clients": clients, "seconds": window * len(windows), "requests": requests,

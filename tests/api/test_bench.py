@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
+from bench_runs import run_bench
 
 from denoiser import bench_cpu
 
 
 @pytest.mark.e2e
 def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
-    out = tmp_path / "bench.json"
-    command = [sys.executable, "-m", "denoiser.bench", "--model-dir", str(model_dir), "--requests", "6",
-               "--naive-requests", "4", "--rounds", "2", "--warmup", "2", "--json", str(out)]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    results = json.loads(out.read_text())
+    results, printed = run_bench(model_dir, tmp_path / "bench.json", "--requests", "6", "--naive-requests", "4",
+                                 "--rounds", "2", "--warmup", "2")
     for key in ("gunicorn_json", "gunicorn_png", "gunicorn_png_http_client", "gunicorn_png_repeat",
                 "gunicorn_json_repeat", "in_process",
                 "naive_json", "naive_png", "bare_tf", "bare_tf_one_thread", "bare_tflite"):
@@ -34,13 +27,13 @@ def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
     ratios = results["ratios"]
     assert ratios["naive_over_gunicorn_png"] == pytest.approx(
         results["naive_png"]["median"] / results["gunicorn_png"]["median"])
-    assert "naive / gunicorn, same answer" in completed.stdout
+    assert "naive / gunicorn, same answer" in printed
     # the workers' CPU time per request, where /proc has it: their share of a request's time, never more than
     # a request's time on the server's two cores
     if bench_cpu.supported():
         for key in ("gunicorn_png", "gunicorn_json", "gunicorn_png_repeat"):
             assert 0 < results["server_cpu_ms"][key] < 2 * results[key]["mean"]
-    assert "server CPU per request" in completed.stdout
+    assert "server CPU per request" in printed
 
 
 def ratios_match(results: dict, ratio: str, numerator: str, denominator: str) -> bool:

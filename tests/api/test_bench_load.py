@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
+from bench_runs import run_bench
 
 from denoiser import bench_cpu
 from denoiser.bench_load import layout_env, parse_layouts
@@ -22,12 +19,8 @@ def test_layouts_parse_into_workers_and_threads_or_gevent():
 
 @pytest.mark.e2e
 def test_load_bench_reports_throughput_latency_and_server_cpu_per_client_count(model_dir, tmp_path):
-    out = tmp_path / "load.json"
-    command = [sys.executable, "-m", "denoiser.bench", "--model-dir", str(model_dir), "--load", "--layouts",
-               "1xgevent", "--seconds", "1", "--json", str(out)]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    rows = json.loads(out.read_text())["rows"]
+    results, printed = run_bench(model_dir, tmp_path / "load.json", "--load", "--layouts", "1xgevent", "--seconds", "1")
+    rows = results["rows"]
     assert [row["clients"] for row in rows] == [1, 8, 32]
     for row in rows:
         assert row["errors"] == 0 and row["requests"] > 0
@@ -38,19 +31,14 @@ def test_load_bench_reports_throughput_latency_and_server_cpu_per_client_count(m
             # one worker serves every request: its CPU time per request is at most a request's time on the
             # server's cores, however many clients wait
             assert 0 < row["server_cpu_ms"] < 2 * 1000 / row["requests_per_second"]
-    assert "CPU ms/req" in completed.stdout and "best at 8 clients: 1 workers x gevent" in completed.stdout
+    assert "CPU ms/req" in printed and "best at 8 clients: 1 workers x gevent" in printed
 
 
 @pytest.mark.e2e
 def test_sustained_bench_counts_windows_and_worker_restarts_on_the_default_layout(model_dir, tmp_path):
-    out = tmp_path / "sustained.json"
-    command = [sys.executable, "-m", "denoiser.bench", "--model-dir", str(model_dir), "--sustained", "--seconds", "4",
-               "--json", str(out)]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    results = json.loads(out.read_text())
+    results, printed = run_bench(model_dir, tmp_path / "sustained.json", "--sustained", "--seconds", "4")
     assert results["clients"] == 8 and results["seconds"] == 4 and len(results["windows"]) == 1
     assert results["errors"] == 0 and results["requests"] > 0
     assert results["requests_per_second"] == pytest.approx(results["requests"] / 4, abs=0.1)
     assert results["worker_restarts"] == 0  # the default settings never recycle a worker under load
-    assert "8 clients for 4 s on the default layout" in completed.stdout
+    assert "8 clients for 4 s on the default layout" in printed

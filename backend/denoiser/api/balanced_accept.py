@@ -39,7 +39,8 @@ def serving() -> bool:
 
 
 def defer_seconds() -> float:
-    """How long a worker holding connections leaves a new one to the others (GUNICORN_ACCEPT_DEFER_MS)."""
+    """How long a worker in the middle of a request leaves a new connection to the others
+    (GUNICORN_ACCEPT_DEFER_MS)."""
     return max(0.0, float(os.environ.get("GUNICORN_ACCEPT_DEFER_MS", DEFAULT_DEFER_MS))) / 1000
 
 
