@@ -320,6 +320,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="TensorFlow threads in this process, for (c) and (d) (default 0: TensorFlow's own "
                              "choice, as the seed-style server and a user's own call have it; 1 as in a worker)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--figure", type=Path,
+                        help="also draw the results into this PNG: latency per path, server CPU per request")
     parser.add_argument("--preprocess", action="store_true",
                         help="only time decode + preprocessing of a 28x28 PNG, a drawing and a 12 MP photo")
     parser.add_argument("--compare", action="store_true",
@@ -371,6 +373,10 @@ def main(argv: list[str] | None = None) -> None:
     else:
         results = run(args)
         print(report(results))
+        if args.figure:
+            from denoiser.bench_figure import bench_figure
+
+            print(f"figure: {bench_figure(results, args.figure)}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
 

@@ -10,8 +10,9 @@ from denoiser import bench_cpu
 
 @pytest.mark.e2e
 def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
+    figure = tmp_path / "bench.png"
     results, printed = run_bench(model_dir, tmp_path / "bench.json", "--requests", "6", "--naive-requests", "4",
-                                 "--rounds", "2", "--warmup", "2")
+                                 "--rounds", "2", "--warmup", "2", "--figure", str(figure))
     for key in ("gunicorn_json", "gunicorn_png", "gunicorn_png_http_client", "gunicorn_png_repeat",
                 "gunicorn_json_repeat", "in_process",
                 "naive_json", "naive_png", "bare_tf", "bare_tf_one_thread", "bare_tflite"):
@@ -34,6 +35,7 @@ def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
         for key in ("gunicorn_png", "gunicorn_json", "gunicorn_png_repeat"):
             assert 0 < results["server_cpu_ms"][key] < 2 * results[key]["mean"]
     assert "server CPU per request" in printed
+    assert f"figure: {figure}" in printed and figure.read_bytes().startswith(b"\x89PNG")
 
 
 def ratios_match(results: dict, ratio: str, numerator: str, denominator: str) -> bool:
