@@ -90,13 +90,23 @@ class CpuMetered:
         return 1000 * self.seconds / self.requests if self.requests else None
 
 
+def metered(results: dict) -> dict[str, float]:
+    """`make bench`'s server CPU ms per request, by row, for the rows that could be metered."""
+    return {key: value for key, value in results.get("server_cpu_ms", {}).items() if value}
+
+
+def model_call_ms(results: dict) -> float:
+    """`make bench`'s model call alone, as the API serves it: row (e), TFLite, or row (d) without it."""
+    return results.get("bare_tflite", results["bare_tf"])["median"]
+
+
 def report_lines(results: dict) -> list[str]:
     """`make bench`'s last line: the workers' CPU time per request, what of it is not the model, the rate it allows."""
-    cpu = {key: value for key, value in results.get("server_cpu_ms", {}).items() if value}
+    cpu = metered(results)
     if "gunicorn_png" not in cpu:
         return ["server CPU per request: not metered (this machine's /proc has no schedstat)"]
     png, cpus = cpu["gunicorn_png"], results["setup"]["cpus"]
-    model = results.get("bare_tflite", results["bare_tf"])["median"]
+    model = model_call_ms(results)
     others = ", ".join(f"{label} {cpu[key]:.2f} ms" for key, label in
                        (("gunicorn_json", "JSON"), ("gunicorn_png_repeat", "PNG, the same bytes again")) if key in cpu)
     return [f"server CPU per request (the workers' on-CPU time over the same requests): PNG {png:.2f} ms, of which "

@@ -17,6 +17,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from denoiser.bench_cpu import metered, model_call_ms  # noqa: E402
+
 # (results key, label), top to bottom
 LATENCY_ROWS = (
     ("naive_png", "naive server (model.predict), PNG"),
@@ -33,10 +35,10 @@ SERVED = {"gunicorn_json", "gunicorn_png", "gunicorn_png_repeat"}
 def cpu_breakdown(results: dict) -> dict[str, dict[str, float]] | None:
     """Per PNG case ("new bytes", "same bytes again"), ms of server CPU in the model, decode + preprocessing
     and the rest of the request path; None when the CPU time was not metered."""
-    cpu = {key: value for key, value in results.get("server_cpu_ms", {}).items() if value}
+    cpu = metered(results)
     if "gunicorn_png" not in cpu or "gunicorn_png_repeat" not in cpu:
         return None
-    model = results.get("bare_tflite", results["bare_tf"])["median"]
+    model = model_call_ms(results)
     new, again = cpu["gunicorn_png"], cpu["gunicorn_png_repeat"]
     rest = max(again - model, 0.0)
     return {"new bytes": {"model": model, "decode + preprocessing": max(new - again, 0.0), "rest": rest},
