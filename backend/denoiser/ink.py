@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from denoiser import small_ops
+from denoiser import kernels, small_ops
 from denoiser.image_errors import BlankImageError
 
 SMALL_SIDE = 128  # the background is estimated on a copy this large (longer side)
@@ -63,8 +63,11 @@ def _upsample(small: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 
 def _is_dark_on_light(grey: np.ndarray, small: np.ndarray) -> bool:
     """Dark ink on light paper? The ink is the extreme farther from the typical (median) level."""
-    median = float(small_ops.median(small))
-    low, high = small_ops.percentile(small, [0.2, 99.8])
+    if small.size <= kernels.SORTED_AT_MOST:  # the same steps, compiled
+        median, low, high = kernels.order_statistics(small, 0.2, 99.8)
+    else:
+        median = float(small_ops.median(small))
+        low, high = small_ops.percentile(small, [0.2, 99.8])
     if max(median - low, high - median) < MIN_CONTRAST / 2:  # faint ink: fall back to the border's level
         border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
         return float(small_ops.median(border)) > 0.5
@@ -97,10 +100,17 @@ def _background(bright: np.ndarray, small: np.ndarray) -> np.ndarray | None:
     # The window is never smaller than the least one below, and a larger window's erosion (a minimum over a
     # window that holds the smaller one) of values >= 0 is all zero when the smaller one's is: try that first
     least = max(3, round(side * OPENING_FRACTION))
+    if small.size <= kernels.SORTED_AT_MOST:  # the same steps, compiled
+        first = kernels.opening(small, least)
+        if first is None and float(small.min()) >= 0:
+            return None
+        size = _window(side, kernels.dark_stroke_width(small, STRONG_INK))
+        opened = first if size == least else kernels.opening(small, size)
+        return None if opened is None else _upsample(opened.astype(np.float32), bright.shape)
     eroded = ndimage.grey_erosion(small, size=(least, least), mode="nearest")
     if not eroded.any() and float(small.min()) >= 0:
         return None
-    size = max(3, round(min(max(side * OPENING_FRACTION, 2.5 * _rough_width(small)), side * MAX_OPENING_FRACTION)))
+    size = _window(side, _rough_width(small))
     window = (size, size)
     if size != least:
         eroded = ndimage.grey_erosion(small, size=window, mode="nearest")
@@ -108,6 +118,12 @@ def _background(bright: np.ndarray, small: np.ndarray) -> np.ndarray | None:
         return None
     opened = ndimage.grey_dilation(eroded, size=window, mode="nearest")
     return _upsample(opened.astype(np.float32), bright.shape)
+
+
+def _window(side: int, rough_width: float) -> int:
+    """The opening's window: OPENING_FRACTION of the small copy's side, or 2.5 rough stroke widths, at most
+    MAX_OPENING_FRACTION of the side."""
+    return max(3, round(min(max(side * OPENING_FRACTION, 2.5 * rough_width), side * MAX_OPENING_FRACTION)))
 
 
 def _line_bands(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -142,6 +158,13 @@ def _threshold(ink: np.ndarray) -> float:
     """Otsu's threshold of the ink map, never below the paper's noise floor or half MIN_CONTRAST."""
     step = max(1, int(np.sqrt(ink.size / 50_000)))
     sample = ink[::step, ::step]
+    if sample.size <= kernels.SORTED_AT_MOST:  # the same steps, compiled
+        return kernels.ink_threshold(sample, MIN_CONTRAST)
+    return _threshold_of(sample)
+
+
+def _threshold_of(sample: np.ndarray) -> float:
+    """`_threshold` of a sample of the ink map, with small_ops (`kernels.ink_threshold` compiles the same)."""
     median = float(small_ops.median(sample))
     noise = 1.4826 * float(small_ops.median(np.abs(sample - median)))
     floor = max(median + 6 * noise, MIN_CONTRAST)
@@ -206,8 +229,6 @@ def _ink_map(grey: np.ndarray) -> tuple[np.ndarray, bool, float]:
 
 def find_ink(grey: np.ndarray) -> Ink:
     """Grey [H, W] in [0, 1] (any polarity, lit unevenly) -> the digit's ink; BlankImageError when none."""
-    from scipy import ndimage
-
     ink, inverted, spread = _ink_map(np.asarray(grey, np.float32))
     paper = spread > MIN_CONTRAST
     threshold = _threshold(ink)
@@ -220,12 +241,10 @@ def find_ink(grey: np.ndarray) -> Ink:
     # mostly paper): the same components, numbered in the same raster order, their boxes shifted back
     row0, col0 = int(rows[0]), int(cols[0])
     inked = (slice(row0, int(rows[-1]) + 1), slice(col0, int(cols[-1]) + 1))
-    inked_mask = mask[inked]
-    labels, count = ndimage.label(inked_mask, structure=np.ones((3, 3)))
     # ink per component; only labelled pixels (the mask) count, so the background's bin stays 0 (unused)
-    mass = np.bincount(labels[inked_mask], weights=ink[inked][inked_mask], minlength=count + 1)
-    slices = [(slice(r.start + row0, r.stop + row0), slice(c.start + col0, c.stop + col0))
-              for r, c in ndimage.find_objects(labels)]
+    labels, _, mass, boxes = kernels.components(mask[inked], ink[inked])
+    slices = [(slice(top + row0, bottom + row0), slice(left + col0, right + col0))
+              for top, bottom, left, right in boxes.tolist()]
     try:
         kept, dropped = _digit_components(slices, mass, ink.shape)
     except BlankImageError as error:

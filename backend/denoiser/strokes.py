@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from denoiser import small_ops
+from denoiser import kernels, small_ops
 
 FIT_SIZE = 20
 DIGIT_PX = 80  # the working digit's longer side: 4 working pixels per output pixel
@@ -41,15 +41,16 @@ def stroke_width(digit: np.ndarray) -> float:
     thickness along the skeleton, 2 x distance-to-background - 1 (robust where a fat stroke's skeleton
     is short or a loop is filled in).
     """
-    from skimage.morphology import skeletonize
-
-    core = _core(digit)
-    skeleton = skeletonize(core)
-    length = int(skeleton.sum())
+    measured = kernels.skeleton_measures(digit)  # _core's skeleton and distances, compiled
+    if measured is None:
+        core = _core(digit)
+        skeleton = kernels.skeleton(core)
+        measured = int(skeleton.sum()), float(small_ops.median(kernels.distance_to_background_at(core, skeleton)))
+    length, median_distance = measured
     if length == 0:
         return 0.0
     by_mass = float(np.clip(digit, 0, 1).sum()) / length
-    thickness = 2 * float(small_ops.median(small_ops.distance_to_background_at(core, skeleton))) - 1
+    thickness = 2 * median_distance - 1
     return min(by_mass, max(thickness, 1.0))
 
 

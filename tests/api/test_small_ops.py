@@ -89,30 +89,3 @@ def test_binary_morphology_and_centre_of_mass_equal_scipy(seed):
         assert np.array_equal(small_ops.dilate_cross(mask, iterations), expected)
     if image.sum() > 0:
         assert small_ops.centre_of_mass(image) == ndimage.center_of_mass(image)
-
-
-@pytest.mark.parametrize("seed", range(60))
-def test_distance_to_background_at_chosen_pixels_equals_scipy(seed):
-    rng = np.random.default_rng(seed)
-    image = arrays(seed)
-    mask = image > rng.uniform(0.05, 0.6)
-    if seed % 4 == 0:  # fat strokes: distances of several pixels, reached across columns
-        mask = ndimage.binary_dilation(mask & (rng.random(mask.shape) < 0.05), iterations=int(rng.integers(2, 9)))
-    if seed % 10 == 9:
-        mask[:] = True  # no background at all: SciPy's own answer
-    where = mask & (rng.random(mask.shape) < 0.4)
-    ours = small_ops.distance_to_background_at(mask, where)
-    theirs = ndimage.distance_transform_edt(mask)[where]
-    assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs)
-
-
-def test_distance_to_background_at_a_skeleton_equals_scipy():
-    from skimage.morphology import disk, skeletonize
-
-    mask = np.zeros((80, 64), bool)
-    mask[8:72, 10:54] = np.pad(disk(21), ((10, 11), (0, 1)))[:, :44]
-    mask[30:40, 20:44] = False  # a ring with a gap: distances up to ten pixels, to either side
-    skeleton = skeletonize(mask)
-    assert skeleton.any()
-    assert np.array_equal(small_ops.distance_to_background_at(mask, skeleton),
-                          ndimage.distance_transform_edt(mask)[skeleton])

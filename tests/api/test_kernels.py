@@ -1,0 +1,153 @@
+"""denoiser.kernels gives what the SciPy, scikit-image and small_ops code it replaces gives, to the bit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import ndimage
+from skimage.morphology import disk, skeletonize
+from test_small_ops import arrays
+
+from denoiser import ink, kernels, small_ops, strokes
+
+BACKEND = Path(__file__).resolve().parents[2] / "backend"
+
+
+def masks(seed: int) -> np.ndarray:
+    """Bool masks like preprocessing's: blobs and strokes of every width, specks, empty and full ones,
+    single rows and columns, at sizes from 1 pixel to a working digit's 80 and a sheet's 200."""
+    rng = np.random.default_rng(seed)
+    largest = 200 if seed % 5 == 0 else 90
+    height, width = int(rng.integers(1, largest)), int(rng.integers(1, largest))
+    if seed % 11 == 0:
+        height = 1 if seed % 2 else height
+        width = 1 if not seed % 2 else width
+    noise = rng.random((height, width))
+    if seed % 3 == 0:
+        return noise > rng.uniform(0.2, 0.95)  # specks and many small components
+    smooth = ndimage.gaussian_filter(noise, rng.uniform(0.5, 5))
+    mask = smooth > np.quantile(smooth, rng.uniform(0.3, 0.9))
+    if seed % 13 == 0:
+        mask[:] = seed % 2 == 0  # all ink or none
+    if seed % 4 == 1:  # fat strokes: distances of several pixels, reached across columns
+        mask = ndimage.binary_dilation(mask & (rng.random(mask.shape) < 0.05), iterations=int(rng.integers(2, 9)))
+    return mask
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_skeleton_equals_scikit_image(seed):
+    mask = masks(seed)
+    ours = kernels.skeleton(mask)
+    assert ours.dtype == bool and np.array_equal(ours, skeletonize(mask))
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_distance_to_background_at_chosen_pixels_equals_scipy(seed):
+    rng = np.random.default_rng(seed)
+    mask = masks(seed)
+    where = mask & (rng.random(mask.shape) < 0.4) if seed % 2 else skeletonize(mask)
+    ours = kernels.distance_to_background_at(mask, where)
+    theirs = ndimage.distance_transform_edt(mask)[where]
+    assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs)
+
+
+def test_distance_to_background_at_a_ring_equals_scipy():
+    mask = np.zeros((80, 64), bool)
+    mask[8:72, 10:54] = np.pad(disk(21), ((10, 11), (0, 1)))[:, :44]
+    mask[30:40, 20:44] = False  # a ring with a gap: distances up to ten pixels, to either side
+    skeleton = skeletonize(mask)
+    assert skeleton.any()
+    assert np.array_equal(kernels.distance_to_background_at(mask, skeleton),
+                          ndimage.distance_transform_edt(mask)[skeleton])
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_components_equal_scipy_label_bincount_and_find_objects(seed):
+    mask = masks(seed)
+    weights = np.random.default_rng(seed).random(mask.shape, dtype=np.float32)
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
+    ours, our_count, mass, boxes = kernels.components(mask, weights)
+    assert our_count == count and np.array_equal(ours, labels)
+    expected = np.bincount(labels[mask], weights=weights[mask], minlength=count + 1)
+    assert mass.dtype == np.float64 and np.array_equal(mass, expected)  # (numpy's is int64 when empty)
+    assert [tuple(box) for box in boxes] == [(rows.start, rows.stop, cols.start, cols.stop)
+                                            for rows, cols in ndimage.find_objects(labels)]
+
+
+def small_arrays(seed: int) -> np.ndarray:
+    """test_small_ops' float32 images (ties, mostly zeros, mostly the maximum, one value), at most 4096 pixels,
+    and now and then a range too narrow for 256 finite-sized bins."""
+    image = arrays(seed)
+    image = image[:64, :64] if image.size > kernels.SORTED_AT_MOST else image
+    if seed % 17 == 0:
+        image = np.float32(0.5) + image * np.float32(1e-7)  # a few float32 steps from 0.5 to the top
+    return np.ascontiguousarray(image)
+
+
+@pytest.mark.parametrize("seed", range(400))
+def test_order_statistics_and_ink_threshold_equal_small_ops(seed):
+    image = small_arrays(seed)
+    median = float(small_ops.median(image))
+    low, high = small_ops.percentile(image, [0.2, 99.8])
+    assert kernels.order_statistics(image, 0.2, 99.8) == (median, float(low), float(high))
+    assert kernels.ink_threshold(image, ink.MIN_CONTRAST) == ink._threshold_of(image)
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_opening_and_dark_stroke_width_equal_scipy_and_small_ops(seed):
+    image = small_arrays(seed)
+    for bright in (image, 1 - image):
+        for size in (2, 3, 4, 5, 8, 21):
+            eroded = ndimage.grey_erosion(bright, size=(size, size), mode="nearest")
+            ours = kernels.opening(bright, size)
+            if not eroded.any():
+                assert ours is None
+            else:
+                theirs = ndimage.grey_dilation(eroded, size=(size, size), mode="nearest")
+                assert ours is not None and ours.dtype == theirs.dtype and np.array_equal(ours, theirs)
+        assert kernels.dark_stroke_width(bright, ink.STRONG_INK) == ink._rough_width(bright)
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_skeleton_measures_equal_the_core_skeleton_and_distances(seed):
+    digit = small_arrays(seed)
+    core = strokes._core(digit)
+    measured = kernels.skeleton_measures(digit)
+    if core.all():
+        assert measured is None
+        return
+    skeleton = skeletonize(core)
+    if not skeleton.any():
+        assert measured == (0, 0.0)
+        return
+    distances = ndimage.distance_transform_edt(core)[skeleton]
+    assert measured == (int(skeleton.sum()), float(small_ops.median(distances)))
+
+
+def test_warm_up_leaves_every_kernel_compiled():
+    kernels.warm_up()
+    for kernel in (kernels._thin, kernels._distance_at, kernels._components, kernels._skeleton_measures,
+                   kernels._ink_threshold, kernels._order_statistics, kernels._opening, kernels._dark_stroke_width):
+        assert kernel.signatures, kernel
+
+
+def test_kernels_compile_without_a_writable_cache_directory(tmp_path):
+    """A read-only file system (no NUMBA_CACHE_DIR, no home) compiles at every start instead of failing."""
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    (tmp_path / "__pycache__").write_text("")  # the cache beside the source cannot be made either
+    (tmp_path / "uncached.py").write_text(
+        "from denoiser.kernels import _compiled\n\n@_compiled\ndef double(x):\n    return 2 * x\n")
+    script = "import uncached; print(uncached.double(21))"
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(blocked / "numba"), "HOME": str(blocked),
+           "PYTHONPATH": os.pathsep.join([str(tmp_path), str(BACKEND)])}
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "42"
+    assert "compiled kernels not cached" in done.stderr
