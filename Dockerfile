@@ -78,7 +78,7 @@ RUN python -m denoiser.lite --missing models
 # installed package, which the app user may write to (numba reads a cache only from a directory it could
 # write to), so that workers load them in a fraction of a second instead of compiling at every start.
 RUN python -c "from denoiser import kernels; kernels.warm_up()" \
-    && chown -R 10001:10001 "$(python -c 'import denoiser, os; print(os.path.dirname(denoiser.__file__))')/__pycache__"
+    && chown -R 10001:10001 "$(python -c 'import denoiser.kernels as k, os; print(os.path.dirname(k.__file__))')/__pycache__"
 # Numeric, so that Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
 USER 10001:10001
 EXPOSE 8000

@@ -253,10 +253,7 @@ def find_ink(grey: np.ndarray) -> Ink:
     bottom = max(slices[k - 1][0].stop for k in kept)
     left = min(slices[k - 1][1].start for k in kept)
     right = max(slices[k - 1][1].stop for k in kept)
-    region = labels[top - row0:bottom - row0, left - col0:right - col0]
-    strokes = region == kept[0] if len(kept) == 1 else np.isin(region, kept)
-    crop = ink[top:bottom, left:right] * small_ops.dilate_cross(strokes, iterations=2)
-    peak = float(small_ops.percentile(crop[strokes], 90))
-    crop = np.clip(crop / max(peak, 1e-3), 0.0, 1.0)
-    return Ink(crop.astype(np.float32), (int(left), int(top), int(right - left), int(bottom - top)), bool(inverted),
+    crop = kernels.digit_crop(ink[top:bottom, left:right], labels[top - row0:bottom - row0, left - col0:right - col0],
+                              kept)
+    return Ink(crop, (int(left), int(top), int(right - left), int(bottom - top)), bool(inverted),
                bool(spread > MIN_CONTRAST / 2), round(float(threshold), 4), len(kept), int(dropped), int(lines))

@@ -142,29 +142,23 @@ def to_grey(image) -> np.ndarray:
 
 
 def _resize(grey: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Anti-aliased resize of a float image (Lanczos), clipped to [0, 1]."""
-    from PIL import Image
+    """Anti-aliased resize of a float image (Pillow's Lanczos, compiled: denoiser.kernels), clipped to [0, 1]."""
+    from denoiser import kernels
 
-    resized = Image.fromarray(grey.astype(np.float32), "F").resize((width, height), Image.Resampling.LANCZOS)
-    return np.clip(np.asarray(resized, dtype=np.float32), 0.0, 1.0)
+    return np.clip(kernels.resize(grey, width, height, kernels.LANCZOS), 0.0, 1.0)
 
 
 def _centre(fitted: np.ndarray) -> np.ndarray:
-    """Place a digit (at most 20x20) in a 28x28 frame with its centre of mass at the centre -> uint8."""
-    from denoiser.small_ops import centre_of_mass
+    """Place a digit (at most 20x20) in a 28x28 frame with its centre of mass at MNIST_CENTRE -> uint8.
 
-    peak = float(fitted.max())
-    if peak <= 0:
+    The digit is divided by its peak, and stays BORDER pixels from the frame's edges (compiled:
+    `denoiser.kernels.centred`)."""
+    from denoiser import kernels
+
+    frame = kernels.centred(fitted, MNIST_CENTRE, BORDER, IMAGE_SIZE)
+    if frame is None:
         raise BlankImageError("the strokes vanish at 20x20 pixels")
-    fitted = fitted / peak
-    centre_y, centre_x = centre_of_mass(fitted)
-    height, width = fitted.shape
-    middle = MNIST_CENTRE
-    top = min(max(round(middle - centre_y), BORDER), max(BORDER, IMAGE_SIZE - BORDER - height))
-    left = min(max(round(middle - centre_x), BORDER), max(BORDER, IMAGE_SIZE - BORDER - width))
-    frame = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
-    frame[top:top + height, left:left + width] = fitted
-    return to_uint8(frame)
+    return frame
 
 
 def mnist_digit(grey: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int, int], dict]:

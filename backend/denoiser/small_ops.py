@@ -155,23 +155,3 @@ def erode_cross(mask: np.ndarray) -> np.ndarray:
     kept &= left
     kept &= right
     return kept
-
-
-def dilate_cross(mask: np.ndarray, iterations: int = 1) -> np.ndarray:
-    """`scipy.ndimage.binary_dilation(mask, iterations=iterations)` with its default 3x3 cross."""
-    grown = np.asarray(mask, bool)
-    for _ in range(iterations):
-        centre, up, down, left, right = _neighbours_padded(grown, False)
-        grown = centre | up
-        grown |= down
-        grown |= left
-        grown |= right
-    return grown
-
-
-def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
-    """`scipy.ndimage.center_of_mass(image)` of a 2-D image: (row, column)."""
-    total = image.sum()
-    rows = np.arange(image.shape[0]).reshape(-1, 1).astype(float)
-    cols = np.arange(image.shape[1]).reshape(1, -1).astype(float)
-    return (image * rows).sum() / total, (image * cols).sum() / total

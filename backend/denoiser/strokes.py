@@ -41,15 +41,16 @@ def stroke_width(digit: np.ndarray) -> float:
     thickness along the skeleton, 2 x distance-to-background - 1 (robust where a fat stroke's skeleton
     is short or a loop is filled in).
     """
-    measured = kernels.skeleton_measures(digit)  # _core's skeleton and distances, compiled
+    measured = kernels.skeleton_measures(digit)  # _core's skeleton, its distances and the ink mass, compiled
     if measured is None:
         core = _core(digit)
         skeleton = kernels.skeleton(core)
-        measured = int(skeleton.sum()), float(small_ops.median(kernels.distance_to_background_at(core, skeleton)))
-    length, median_distance = measured
+        measured = (int(skeleton.sum()), float(small_ops.median(kernels.distance_to_background_at(core, skeleton))),
+                    float(np.clip(digit, 0, 1).sum()))
+    length, median_distance, mass = measured
     if length == 0:
         return 0.0
-    by_mass = float(np.clip(digit, 0, 1).sum()) / length
+    by_mass = mass / length
     thickness = 2 * median_distance - 1
     return min(by_mass, max(thickness, 1.0))
 
@@ -116,14 +117,11 @@ def _final_width(digit: np.ndarray) -> tuple[np.ndarray, float]:
 
 def fit_digit(crop: np.ndarray) -> np.ndarray:
     """A cropped ink image [H, W] in [0, 1] resized so that its longer side is DIGIT_PX (aspect kept)."""
-    from PIL import Image
-
     height, width = crop.shape
     scale = DIGIT_PX / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    method = Image.Resampling.BOX if scale < 1 else Image.Resampling.BICUBIC
-    resized = Image.fromarray(crop.astype(np.float32), "F").resize(size, method)
-    return np.clip(np.asarray(resized, np.float32), 0, 1)
+    resized = kernels.resize(crop, *size, kernels.BOX if scale < 1 else kernels.BICUBIC)  # Pillow's resize, compiled
+    return np.clip(resized, 0, 1)
 
 
 def mnist_widths(images: np.ndarray) -> np.ndarray:

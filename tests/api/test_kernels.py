@@ -14,6 +14,7 @@ from skimage.morphology import disk, skeletonize
 from test_small_ops import arrays
 
 from denoiser import ink, kernels, small_ops, strokes
+from denoiser.kernels import statistics
 
 BACKEND = Path(__file__).resolve().parents[2] / "backend"
 
@@ -123,17 +124,115 @@ def test_skeleton_measures_equal_the_core_skeleton_and_distances(seed):
         return
     skeleton = skeletonize(core)
     if not skeleton.any():
-        assert measured == (0, 0.0)
+        assert measured == (0, 0.0, 0.0)
         return
     distances = ndimage.distance_transform_edt(core)[skeleton]
-    assert measured == (int(skeleton.sum()), float(small_ops.median(distances)))
+    assert measured == (int(skeleton.sum()), float(small_ops.median(distances)), float(np.clip(digit, 0, 1).sum()))
 
 
-def test_warm_up_leaves_every_kernel_compiled():
-    kernels.warm_up()
-    for kernel in (kernels._thin, kernels._distance_at, kernels._components, kernels._skeleton_measures,
-                   kernels._ink_threshold, kernels._order_statistics, kernels._opening, kernels._dark_stroke_width):
-        assert kernel.signatures, kernel
+@pytest.mark.parametrize("seed", range(300))
+def test_digit_crop_equals_its_numpy_steps(seed):
+    rng = np.random.default_rng(seed)
+    mask = masks(seed)
+    ink_map = np.where(mask, arrays(seed)[:1, :1] + rng.random(mask.shape, dtype=np.float32), 0).astype(np.float32)
+    if seed % 5 == 0:
+        ink_map *= np.float32(1e-4)  # faint ink: the 1e-3 floor divides
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
+    if count == 0:
+        return
+    kept = sorted(rng.choice(np.arange(1, count + 1), size=int(rng.integers(1, min(count, 4) + 1)), replace=False))
+    strokes = np.isin(labels, kept)
+    crop = ink_map * ndimage.binary_dilation(strokes, iterations=2)
+    peak = float(np.percentile(crop[strokes], 90))
+    expected = np.clip(crop / max(peak, 1e-3), 0.0, 1.0)
+    ours = kernels.digit_crop(ink_map, labels, [int(label) for label in kept])
+    assert ours.dtype == expected.dtype == np.float32 and np.array_equal(ours, expected)
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_resize_equals_pillow(seed):
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    image = arrays(seed)[:120, :120]
+    if seed % 3 == 0:
+        image = masks(seed)[:120, :120].astype(np.float32)  # hard edges: the filters' negative lobes
+    height, width = image.shape
+    sizes = [(int(rng.integers(1, 100)), int(rng.integers(1, 100))), (width, int(rng.integers(1, 100))),
+             (int(rng.integers(1, 100)), height), (width, height), (max(1, width // 4), max(1, height // 4))]
+    for kind, method in ((kernels.BOX, Image.Resampling.BOX), (kernels.BICUBIC, Image.Resampling.BICUBIC),
+                         (kernels.LANCZOS, Image.Resampling.LANCZOS)):
+        for size in sizes:
+            theirs = np.asarray(Image.fromarray(image, "F").resize(size, method), np.float32)
+            ours = kernels.resize(image, *size, kind)
+            assert ours.dtype == np.float32 and np.array_equal(ours, theirs), (kind, image.shape, size)
+
+
+@pytest.mark.parametrize("seed", range(400))
+def test_sum_equals_numpy(seed):
+    image = arrays(seed)[:90, :90]
+    for values in (image, image.astype(np.float64) * np.arange(image.shape[0]).reshape(-1, 1)):
+        ours = statistics.numpy_sum(np.ascontiguousarray(values))  # a Python float holding the float32 or float64 sum
+        assert ours == float(values.sum())
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_centred_equals_the_numpy_centring(seed):
+    rng = np.random.default_rng(seed)
+    digit = arrays(seed)[:int(rng.integers(1, 21)), :int(rng.integers(1, 21))].copy()
+    if seed % 9 == 0:
+        digit[:] = 0  # no ink
+    ours = kernels.centred(digit, 14.0, 1, 28)
+    peak = float(digit.max())
+    if peak <= 0:
+        assert ours is None
+        return
+    scaled = digit / peak
+    centre_row, centre_col = ndimage.center_of_mass(scaled)
+    height, width = scaled.shape
+    top = min(max(round(14.0 - centre_row), 1), max(1, 28 - 1 - height))
+    left = min(max(round(14.0 - centre_col), 1), max(1, 28 - 1 - width))
+    frame = np.zeros((28, 28), np.float32)
+    frame[top:top + height, left:left + width] = scaled
+    expected = np.round(np.clip(frame, 0.0, 1.0) * 255.0).astype(np.uint8)
+    assert ours.dtype == np.uint8 and np.array_equal(ours, expected)
+
+
+WARM_UP_COVERS_THE_CORPUS = """
+import numba
+from denoiser import kernels, preprocess
+from denoiser.image_errors import BlankImageError
+from denoiser.kernels import frame, ink, resample, statistics, strokes
+from preprocess_corpus import cases
+
+def signatures():
+    return {f"{module.__name__}.{name}": len(value.signatures) for module in (frame, ink, resample, statistics, strokes)
+            for name, value in vars(module).items() if isinstance(value, numba.core.registry.CPUDispatcher)}
+
+kernels.warm_up()
+warm = signatures()
+entries = ("strokes._thin", "strokes._distance_at", "strokes._skeleton_measures", "ink._components", "ink._digit_crop",
+           "ink._opening", "ink._dark_stroke_width", "statistics._ink_threshold", "statistics._order_statistics",
+           "frame._centred", "resample._resize")  # what the wrappers call (the kernels they call compile with them)
+assert all(warm["denoiser.kernels." + name] for name in entries), warm
+for name, data, mode in cases():
+    try:
+        preprocess.prepare_digit(data, mode)
+    except BlankImageError:
+        pass
+assert signatures() == warm, {name: count for name, count in signatures().items() if count != warm[name]}
+print(len(warm))
+"""
+
+
+def test_warm_up_compiles_every_kernel_for_what_requests_send():
+    """After `warm_up` (which the API runs before its first request), no upload of the golden corpus makes
+    numba compile anything: a first request does not wait seconds for a compiler."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(BACKEND), str(Path(__file__).resolve().parent)])}
+    done = subprocess.run([sys.executable, "-c", WARM_UP_COVERS_THE_CORPUS], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert int(done.stdout.split()[-1]) >= 11
 
 
 def test_kernels_compile_without_a_writable_cache_directory(tmp_path):
@@ -142,7 +241,7 @@ def test_kernels_compile_without_a_writable_cache_directory(tmp_path):
     blocked.write_text("")
     (tmp_path / "__pycache__").write_text("")  # the cache beside the source cannot be made either
     (tmp_path / "uncached.py").write_text(
-        "from denoiser.kernels import _compiled\n\n@_compiled\ndef double(x):\n    return 2 * x\n")
+        "from denoiser.kernels.compiling import compiled\n\n@compiled\ndef double(x):\n    return 2 * x\n")
     script = "import uncached; print(uncached.double(21))"
     env = {**os.environ, "NUMBA_CACHE_DIR": str(blocked / "numba"), "HOME": str(blocked),
            "PYTHONPATH": os.pathsep.join([str(tmp_path), str(BACKEND)])}

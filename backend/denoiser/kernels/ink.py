@@ -1,0 +1,168 @@
+"""denoiser.ink's kernels: the background's opening, the rough stroke width, components and the digit's crop."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from denoiser.kernels.compiling import compiled
+from denoiser.kernels.statistics import median_of, percentile32
+
+
+@compiled
+def _extreme_filter(image, size, before, minimum):
+    """The least (or greatest) value in a size x size window starting `before` pixels above and to the left
+    of each pixel, pixels outside taken from the nearest edge (SciPy's mode="nearest"); rows, then columns."""
+    height, width = image.shape
+    across = np.empty((height, width), image.dtype)
+    for row in range(height):
+        for col in range(width):
+            best = image[row, min(max(col - before, 0), width - 1)]
+            for near in range(col - before + 1, col - before + size):
+                value = image[row, min(max(near, 0), width - 1)]
+                best = min(best, value) if minimum else max(best, value)
+            across[row, col] = best
+    out = np.empty((height, width), image.dtype)
+    for row in range(height):
+        for col in range(width):
+            best = across[min(max(row - before, 0), height - 1), col]
+            for near in range(row - before + 1, row - before + size):
+                value = across[min(max(near, 0), height - 1), col]
+                best = min(best, value) if minimum else max(best, value)
+            out[row, col] = best
+    return out
+
+
+@compiled
+def _opening(image, size):
+    eroded = _extreme_filter(image, size, size // 2, True)
+    if not eroded.any():
+        return False, eroded
+    return True, _extreme_filter(eroded, size, (size - 1) // 2, False)  # grey_dilation mirrors the window
+
+
+def opening(image: np.ndarray, size: int) -> np.ndarray | None:
+    """`scipy.ndimage.grey_opening`'s two steps with a size x size window, mode="nearest":
+    `grey_dilation(grey_erosion(image, size), size)`, or None when the erosion is zero everywhere."""
+    opened, result = _opening(np.ascontiguousarray(image), int(size))
+    return result if opened else None
+
+
+@compiled
+def _dark_stroke_width(image, strong):
+    median = median_of(image.reshape(-1))
+    scale = np.float32(max(1.0 - np.float64(median), 0.05))
+    height, width = image.shape
+    mask = np.zeros((height + 2, width + 2), np.bool_)  # a frame of background around the image
+    area = 0
+    for row in range(height):
+        for col in range(width):
+            if (image[row, col] - median) / scale > np.float32(strong):
+                mask[row + 1, col + 1] = True
+                area += 1
+    if area == 0:
+        return 0.0
+    edge = 0  # the mask's pixels with a background pixel above, below, left or right
+    for row in range(1, height + 1):
+        for col in range(1, width + 1):
+            if mask[row, col] and not (mask[row - 1, col] and mask[row + 1, col] and mask[row, col - 1]
+                                       and mask[row, col + 1]):
+                edge += 1
+    return 2.0 * area / max(edge, 1)
+
+
+def dark_stroke_width(image: np.ndarray, strong: float) -> float:
+    """denoiser.ink's first guess of the width of the strokes darker than `strong` (relative to the paper)
+    in a float32 image: 2 x area / perimeter, perimeter counted as `small_ops.erode_cross` does."""
+    return float(_dark_stroke_width(np.ascontiguousarray(image, dtype=np.float32), float(strong)))
+
+
+@compiled
+def _components(mask, weights):
+    height, width = mask.shape
+    labels = np.zeros((height, width), np.int32)
+    stack = np.empty(height * width, np.int64)
+    count = 0
+    for start in range(height * width):  # a flood fill from each unlabelled pixel, in raster order
+        if not mask.flat[start] or labels.flat[start]:
+            continue
+        count += 1
+        labels.flat[start] = count
+        stack[0], depth = start, 1
+        while depth:
+            depth -= 1
+            row, col = divmod(stack[depth], width)
+            for near_row in range(max(row - 1, 0), min(row + 2, height)):
+                for near_col in range(max(col - 1, 0), min(col + 2, width)):
+                    if mask[near_row, near_col] and not labels[near_row, near_col]:
+                        labels[near_row, near_col] = count
+                        stack[depth] = near_row * width + near_col
+                        depth += 1
+    mass = np.zeros(count + 1, np.float64)
+    boxes = np.empty((count, 4), np.int64)  # top, bottom, left, right (bottom and right exclusive)
+    boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3] = height, 0, width, 0
+    for row in range(height):  # raster order, as np.bincount adds the weights
+        for col in range(width):
+            label = labels[row, col]
+            if label:
+                mass[label] += np.float64(weights[row, col])
+                box = boxes[label - 1]
+                box[0], box[1] = min(box[0], row), max(box[1], row + 1)
+                box[2], box[3] = min(box[2], col), max(box[3], col + 1)
+    return labels, count, mass, boxes
+
+
+def components(mask: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
+    """The 8-connected components of a 2-D bool mask: (labels, count, mass, boxes).
+
+    `labels, count` are `scipy.ndimage.label(mask, structure=np.ones((3, 3)))`; `mass` is
+    `np.bincount(labels[mask], weights=weights[mask], minlength=count + 1)` (float64, bin 0 unused);
+    `boxes[k - 1]` is (top, bottom, left, right) of component k, as `scipy.ndimage.find_objects` slices it.
+    """
+    return _components(np.ascontiguousarray(mask, dtype=np.bool_), np.ascontiguousarray(weights))
+
+
+@compiled
+def _digit_crop(ink, labels, kept):
+    height, width = ink.shape
+    strokes = np.zeros((height, width), np.bool_)
+    count = 0
+    for row in range(height):
+        for col in range(width):
+            for label in kept:
+                if labels[row, col] == label:
+                    strokes[row, col] = True
+                    count += 1
+                    break
+    grown = strokes.copy()
+    for _ in range(2):  # binary dilation with the 3x3 cross, twice
+        previous = grown.copy()
+        for row in range(height):
+            for col in range(width):
+                if not previous[row, col] and ((row > 0 and previous[row - 1, col])
+                                               or (row + 1 < height and previous[row + 1, col])
+                                               or (col > 0 and previous[row, col - 1])
+                                               or (col + 1 < width and previous[row, col + 1])):
+                    grown[row, col] = True
+    crop = np.zeros((height, width), np.float32)
+    values = np.empty(count, np.float32)
+    index = 0
+    for row in range(height):
+        for col in range(width):
+            if grown[row, col]:
+                crop[row, col] = ink[row, col]
+            if strokes[row, col]:
+                values[index] = crop[row, col]
+                index += 1
+    scale = np.float32(max(np.float64(percentile32(values, 90.0)), 1e-3))
+    for row in range(height):
+        for col in range(width):
+            crop[row, col] = min(max(crop[row, col] / scale, np.float32(0)), np.float32(1))
+    return crop
+
+
+def digit_crop(ink: np.ndarray, labels: np.ndarray, kept: list[int]) -> np.ndarray:
+    """denoiser.ink's digit: the float32 ink (values >= 0) on the `kept` components of `labels` and two pixels
+    around them (binary dilation with the 3x3 cross, twice), divided by the 90th percentile of the ink on
+    the components (at least 1e-3) and clipped to [0, 1]; what its numpy steps give, in one call."""
+    return _digit_crop(np.ascontiguousarray(ink, dtype=np.float32), np.ascontiguousarray(labels),
+                       np.asarray(kept, dtype=labels.dtype))
