@@ -79,35 +79,44 @@ def dark_stroke_width(image: np.ndarray, strong: float) -> float:
 @compiled
 def _components(mask, weights):
     height, width = mask.shape
-    labels = np.zeros((height, width), np.int32)
+    stride = width + 2  # labels in a frame of background: no edge checks
+    padded = np.zeros((height + 2) * stride, np.int32)  # -1: ink not labelled yet; 0: background
+    for row in range(height):
+        for col in range(width):
+            if mask[row, col]:
+                padded[(row + 1) * stride + col + 1] = -1
     stack = np.empty(height * width, np.int64)
     count = 0
-    for start in range(height * width):  # a flood fill from each unlabelled pixel, in raster order
-        if not mask.flat[start] or labels.flat[start]:
-            continue
-        count += 1
-        labels.flat[start] = count
-        stack[0], depth = start, 1
-        while depth:
-            depth -= 1
-            row, col = divmod(stack[depth], width)
-            for near_row in range(max(row - 1, 0), min(row + 2, height)):
-                for near_col in range(max(col - 1, 0), min(col + 2, width)):
-                    if mask[near_row, near_col] and not labels[near_row, near_col]:
-                        labels[near_row, near_col] = count
-                        stack[depth] = near_row * width + near_col
+    for row in range(1, height + 1):  # a flood fill from each unlabelled pixel, in raster order
+        for start in range(row * stride + 1, row * stride + width + 1):
+            if padded[start] != -1:
+                continue
+            count += 1
+            padded[start] = count
+            stack[0], depth = start, 1
+            while depth:
+                depth -= 1
+                at = stack[depth]
+                for near in (at - stride - 1, at - stride, at - stride + 1, at - 1, at + 1, at + stride - 1,
+                             at + stride, at + stride + 1):
+                    if padded[near] == -1:
+                        padded[near] = count
+                        stack[depth] = near
                         depth += 1
+    labels = np.empty((height, width), np.int32)
     mass = np.zeros(count + 1, np.float64)
     boxes = np.empty((count, 4), np.int64)  # top, bottom, left, right (bottom and right exclusive)
     boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3] = height, 0, width, 0
     for row in range(height):  # raster order, as np.bincount adds the weights
         for col in range(width):
-            label = labels[row, col]
+            label = padded[(row + 1) * stride + col + 1]
+            labels[row, col] = label
             if label:
                 mass[label] += np.float64(weights[row, col])
-                box = boxes[label - 1]
-                box[0], box[1] = min(box[0], row), max(box[1], row + 1)
-                box[2], box[3] = min(box[2], col), max(box[3], col + 1)
+                boxes[label - 1, 0] = min(boxes[label - 1, 0], row)
+                boxes[label - 1, 1] = max(boxes[label - 1, 1], row + 1)
+                boxes[label - 1, 2] = min(boxes[label - 1, 2], col)
+                boxes[label - 1, 3] = max(boxes[label - 1, 3], col + 1)
     return labels, count, mass, boxes
 
 
@@ -122,41 +131,47 @@ def components(mask: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, int, 
 
 
 @compiled
+def _cross(image, height, width, stride):
+    """Binary dilation with the 3x3 cross of an image held in a frame of zeros (flat, `stride` per row)."""
+    out = np.zeros_like(image)
+    for row in range(1, height + 1):
+        for at in range(row * stride + 1, row * stride + width + 1):
+            out[at] = image[at] | image[at - 1] | image[at + 1] | image[at - stride] | image[at + stride]
+    return out
+
+
+@compiled
 def _digit_crop(ink, labels, kept):
     height, width = ink.shape
-    strokes = np.zeros((height, width), np.bool_)
+    highest = 0
+    for label in kept:
+        highest = max(highest, label)
+    is_kept = np.zeros(highest + 1, np.bool_)
+    for label in kept:
+        is_kept[label] = True
+    stride = width + 2
+    strokes = np.zeros((height + 2) * stride, np.uint8)
     count = 0
     for row in range(height):
         for col in range(width):
-            for label in kept:
-                if labels[row, col] == label:
-                    strokes[row, col] = True
-                    count += 1
-                    break
-    grown = strokes.copy()
-    for _ in range(2):  # binary dilation with the 3x3 cross, twice
-        previous = grown.copy()
-        for row in range(height):
-            for col in range(width):
-                if not previous[row, col] and ((row > 0 and previous[row - 1, col])
-                                               or (row + 1 < height and previous[row + 1, col])
-                                               or (col > 0 and previous[row, col - 1])
-                                               or (col + 1 < width and previous[row, col + 1])):
-                    grown[row, col] = True
-    crop = np.zeros((height, width), np.float32)
-    values = np.empty(count, np.float32)
+            label = labels[row, col]
+            if 0 < label <= highest and is_kept[label]:
+                strokes[(row + 1) * stride + col + 1] = 1
+                count += 1
+    grown = _cross(_cross(strokes, height, width, stride), height, width, stride)
+    values = np.empty(count, np.float32)  # the ink on the strokes (inside the grown mask)
     index = 0
     for row in range(height):
         for col in range(width):
-            if grown[row, col]:
-                crop[row, col] = ink[row, col]
-            if strokes[row, col]:
-                values[index] = crop[row, col]
+            if strokes[(row + 1) * stride + col + 1]:
+                values[index] = ink[row, col]
                 index += 1
     scale = np.float32(max(np.float64(percentile32(values, 90.0)), 1e-3))
+    crop = np.zeros((height, width), np.float32)
     for row in range(height):
         for col in range(width):
-            crop[row, col] = min(max(crop[row, col] / scale, np.float32(0)), np.float32(1))
+            if grown[(row + 1) * stride + col + 1]:
+                crop[row, col] = min(max(ink[row, col] / scale, np.float32(0)), np.float32(1))
     return crop
 
 
