@@ -24,6 +24,8 @@ ZHANG_SUEN_RULE = np.array([
     1, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 2, 3, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3,
     0, 1, 0, 0, 0, 0, 2, 2, 0, 0, 2, 0, 0, 0], dtype=np.uint8)
+# ... as two tables of 0/1: removable in the first sub-iteration, and in the second
+REMOVABLE = np.stack([np.isin(ZHANG_SUEN_RULE, (1, 3)), np.isin(ZHANG_SUEN_RULE, (2, 3))]).astype(np.uint8)
 
 
 @compiled
@@ -36,13 +38,18 @@ def _pattern(padded, at, stride):
 
 @compiled
 def _thin(mask, rule):
-    """Zhang-Suen thinning of a 2-D bool mask, visiting only the pixels on the strokes' current border."""
+    """Zhang-Suen thinning of a 2-D bool mask, visiting only the pixels on the strokes' current border; each
+    pixel's neighbour pattern is kept up to date as its neighbours go, rather than read again."""
     height, width = mask.shape
     stride = width + 2
     padded = np.zeros((height + 2) * stride, np.uint8)  # a frame of background, as scikit-image pads
+    pattern = np.zeros((height + 2) * stride, np.uint8)
     listed = np.zeros((height + 2) * stride, np.uint8)
     border = np.empty(height * width, np.int32)  # flat indices into `padded`
     gone = np.empty(height * width, np.int32)
+    # a removed pixel's neighbours, and the bit the removed pixel is in each one's pattern
+    near = (-stride - 1, -stride, -stride + 1, 1, stride + 1, stride, stride - 1, -1)
+    bits = (16, 32, 64, 128, 1, 2, 4, 8)
     for row in range(height):
         for col in range(width):
             if mask[row, col]:
@@ -50,44 +57,47 @@ def _thin(mask, rule):
     count = 0  # the border: set pixels with a background neighbour (pattern 255 is never removed)
     for row in range(1, height + 1):
         for at in range(row * stride + 1, row * stride + width + 1):
-            if padded[at] and _pattern(padded, at, stride) != 255:
-                border[count], listed[at] = at, 1
-                count += 1
+            if padded[at]:
+                pattern[at] = _pattern(padded, at, stride)
+                if pattern[at] != 255:
+                    border[count], listed[at] = at, 1
+                    count += 1
     removed = True
-    while removed:
+    while removed:  # (branch-free appends: which pixels go follows no pattern a CPU could predict)
         removed = False
         for step in range(2):
+            removable = rule[step]
             removing = 0
-            for index in range(count):  # decide on the pattern as the sub-iteration found it ...
-                kind = rule[_pattern(padded, border[index], stride)]
-                if kind == 3 or kind == step + 1:
-                    gone[removing] = border[index]
-                    removing += 1
+            for index in range(count):  # decide on the patterns as the sub-iteration found them ...
+                gone[removing] = border[index]
+                removing += removable[pattern[border[index]]]
             if removing == 0:
                 continue
             removed = True
-            for index in range(removing):  # ... then remove
+            for index in range(removing):  # ... then remove, and clear their bits in their neighbours' patterns
                 padded[gone[index]] = 0
+                for direction in range(8):
+                    pattern[gone[index] + near[direction]] &= ~np.uint8(bits[direction])
             kept = 0
             for index in range(count):
-                if padded[border[index]]:
-                    border[kept] = border[index]
-                    kept += 1
-                else:
-                    listed[border[index]] = 0
+                at = border[index]
+                border[kept] = at
+                kept += padded[at]
+                listed[at] = padded[at]
             count = kept
             for index in range(removing):  # the removed pixels' set neighbours are now on the border
-                for above in (-stride, 0, stride):
-                    for at in range(gone[index] + above - 1, gone[index] + above + 2):
-                        if padded[at] and not listed[at]:
-                            border[count], listed[at] = at, 1
-                            count += 1
+                for direction in range(8):
+                    at = gone[index] + near[direction]
+                    added = padded[at] & (1 - listed[at])
+                    border[count] = at
+                    listed[at] |= added
+                    count += added
     return padded.reshape(height + 2, stride)[1:height + 1, 1:width + 1].astype(np.bool_)
 
 
 def skeleton(mask: np.ndarray) -> np.ndarray:
     """`skimage.morphology.skeletonize(mask)` of a 2-D bool mask (Zhang and Suen's thinning)."""
-    return _thin(np.ascontiguousarray(mask, dtype=np.bool_), ZHANG_SUEN_RULE)
+    return _thin(np.ascontiguousarray(mask, dtype=np.bool_), REMOVABLE)
 
 
 @compiled
@@ -184,5 +194,5 @@ def skeleton_measures(digit: np.ndarray) -> tuple[int, float, float] | None:
     at or above 40% of the 95th percentile of the values above 0.05), as `skeleton` and
     `distance_to_background_at` measure them; (0, 0.0, 0.0) without a skeleton, None when the core has no
     background (then SciPy's transform decides the distance)."""
-    length, median, mass = _skeleton_measures(np.ascontiguousarray(digit, dtype=np.float32), ZHANG_SUEN_RULE)
+    length, median, mass = _skeleton_measures(np.ascontiguousarray(digit, dtype=np.float32), REMOVABLE)
     return None if length < 0 else (int(length), float(median), float(mass))
