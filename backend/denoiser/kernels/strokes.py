@@ -105,18 +105,18 @@ def _distance_at(mask, where):
     height, width = mask.shape
     far = height + width  # farther than any pixel: a column without background never wins
     vertical = np.empty((height, width), np.int64)  # distance to the nearest background pixel in the column
-    for col in range(width):
-        last = -far
-        for row in range(height):
+    last = np.full(width, -far, np.int64)  # the latest background row of each column, row by row (in memory order)
+    for row in range(height):
+        for col in range(width):
             if not mask[row, col]:
-                last = row
-            vertical[row, col] = row - last
-        following = 2 * far
-        for row in range(height - 1, -1, -1):
+                last[col] = row
+            vertical[row, col] = row - last[col]
+    last[:] = 2 * far  # the next background row below, from the bottom up
+    for row in range(height - 1, -1, -1):
+        for col in range(width):
             if not mask[row, col]:
-                following = row
-            if following - row < vertical[row, col]:
-                vertical[row, col] = following - row
+                last[col] = row
+            vertical[row, col] = min(vertical[row, col], last[col] - row)
     total = 0
     for row in range(height):
         for col in range(width):
