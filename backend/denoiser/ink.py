@@ -40,6 +40,11 @@ class Ink:
     lines_removed: int
 
 
+def _compiled(image: np.ndarray) -> bool:
+    """Whether `image` is small enough for the compiled steps (denoiser.kernels: the same answers, faster)."""
+    return image.size <= kernels.COMPILED_AT_MOST
+
+
 def _small(grey: np.ndarray) -> np.ndarray:
     """An area-averaged copy whose longer side is at most SMALL_SIDE."""
     from PIL import Image
@@ -63,7 +68,7 @@ def _upsample(small: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 
 def _is_dark_on_light(grey: np.ndarray, small: np.ndarray) -> bool:
     """Dark ink on light paper? The ink is the extreme farther from the typical (median) level."""
-    if small.size <= kernels.SORTED_AT_MOST:  # the same steps, compiled
+    if _compiled(small):
         median, low, high = kernels.order_statistics(small, 0.2, 99.8)
     else:
         median = float(small_ops.median(small))
@@ -77,6 +82,13 @@ def _is_dark_on_light(grey: np.ndarray, small: np.ndarray) -> bool:
 def _rough_width(small: np.ndarray) -> float:
     """A first guess of the width of ink-dark strokes on the small copy: 2 x area / perimeter of the pixels
     that darken the paper by more than STRONG_INK (shadows and uneven light never do)."""
+    if _compiled(small):
+        return kernels.dark_stroke_width(small, STRONG_INK)
+    return _rough_width_of(small)
+
+
+def _rough_width_of(small: np.ndarray) -> float:
+    """`_rough_width` with small_ops (`kernels.dark_stroke_width` compiles the same)."""
     median = float(small_ops.median(small))
     mask = (small - median) / max(1.0 - median, 0.05) > STRONG_INK
     if not mask.any():
@@ -92,38 +104,34 @@ def _background(bright: np.ndarray, small: np.ndarray) -> np.ndarray | None:
     The opening is OPENING_FRACTION of the copy, or 2.5 widths of the ink-dark strokes where they are
     wider (a fat marker), at most MAX_OPENING_FRACTION.
     """
-    from scipy import ndimage
-
     side = max(small.shape)
     # grey_opening is an erosion then a dilation; on clean paper (a drawing pad, an MNIST digit) the erosion
     # is already all zero, and so are the opening and its upsampled copy: the same result, without the work.
     # The window is never smaller than the least one below, and a larger window's erosion (a minimum over a
     # window that holds the smaller one) of values >= 0 is all zero when the smaller one's is: try that first
     least = max(3, round(side * OPENING_FRACTION))
-    if small.size <= kernels.SORTED_AT_MOST:  # the same steps, compiled
-        first = kernels.opening(small, least)
-        if first is None and float(small.min()) >= 0:
-            return None
-        size = _window(side, kernels.dark_stroke_width(small, STRONG_INK))
-        opened = first if size == least else kernels.opening(small, size)
-        return None if opened is None else _upsample(opened.astype(np.float32), bright.shape)
-    eroded = ndimage.grey_erosion(small, size=(least, least), mode="nearest")
+    erode, dilate = (kernels.erosion, kernels.dilation) if _compiled(small) else (_grey_erosion, _grey_dilation)
+    eroded = erode(small, least)
     if not eroded.any() and float(small.min()) >= 0:
         return None
-    size = _window(side, _rough_width(small))
-    window = (size, size)
+    size = max(3, round(min(max(side * OPENING_FRACTION, 2.5 * _rough_width(small)), side * MAX_OPENING_FRACTION)))
     if size != least:
-        eroded = ndimage.grey_erosion(small, size=window, mode="nearest")
+        eroded = erode(small, size)
     if not eroded.any():
         return None
-    opened = ndimage.grey_dilation(eroded, size=window, mode="nearest")
-    return _upsample(opened.astype(np.float32), bright.shape)
+    return _upsample(dilate(eroded, size).astype(np.float32), bright.shape)
 
 
-def _window(side: int, rough_width: float) -> int:
-    """The opening's window: OPENING_FRACTION of the small copy's side, or 2.5 rough stroke widths, at most
-    MAX_OPENING_FRACTION of the side."""
-    return max(3, round(min(max(side * OPENING_FRACTION, 2.5 * rough_width), side * MAX_OPENING_FRACTION)))
+def _grey_erosion(image: np.ndarray, size: int) -> np.ndarray:
+    from scipy import ndimage
+
+    return ndimage.grey_erosion(image, size=(size, size), mode="nearest")
+
+
+def _grey_dilation(image: np.ndarray, size: int) -> np.ndarray:
+    from scipy import ndimage
+
+    return ndimage.grey_dilation(image, size=(size, size), mode="nearest")
 
 
 def _line_bands(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -158,7 +166,7 @@ def _threshold(ink: np.ndarray) -> float:
     """Otsu's threshold of the ink map, never below the paper's noise floor or half MIN_CONTRAST."""
     step = max(1, int(np.sqrt(ink.size / 50_000)))
     sample = ink[::step, ::step]
-    if sample.size <= kernels.SORTED_AT_MOST:  # the same steps, compiled
+    if _compiled(sample):
         return kernels.ink_threshold(sample, MIN_CONTRAST)
     return _threshold_of(sample)
 

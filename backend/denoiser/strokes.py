@@ -26,12 +26,19 @@ MNIST_MEDIAN = 2.43
 MNIST_HIGH = 3.36
 
 
+# The core, the pixels that count as stroke for the skeleton: at or above CORE_FRACTION of the ink's typical
+# peak (the CORE_PERCENTILE-th percentile of the values above INK_LEVEL)
+INK_LEVEL = 0.05
+CORE_FRACTION = 0.4
+CORE_PERCENTILE = 95
+
+
 def _core(digit: np.ndarray) -> np.ndarray:
     """The pixels that count as stroke for the skeleton: above 40% of the ink's typical peak."""
-    ink = digit[digit > 0.05]
+    ink = digit[digit > INK_LEVEL]
     if ink.size == 0:
         return np.zeros(digit.shape, bool)
-    return digit >= 0.4 * float(small_ops.percentile(ink, 95))
+    return digit >= CORE_FRACTION * float(small_ops.percentile(ink, CORE_PERCENTILE))
 
 
 def stroke_width(digit: np.ndarray) -> float:
@@ -41,7 +48,8 @@ def stroke_width(digit: np.ndarray) -> float:
     thickness along the skeleton, 2 x distance-to-background - 1 (robust where a fat stroke's skeleton
     is short or a loop is filled in).
     """
-    measured = kernels.skeleton_measures(digit)  # _core's skeleton, its distances and the ink mass, compiled
+    # _core's skeleton, its distances and the ink mass, compiled
+    measured = kernels.skeleton_measures(digit, INK_LEVEL, CORE_FRACTION, CORE_PERCENTILE)
     if measured is None:
         core = _core(digit)
         skeleton = kernels.skeleton(core)

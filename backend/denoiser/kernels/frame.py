@@ -34,7 +34,7 @@ def _centred(fitted, middle, border, size):
 
 def centred(fitted: np.ndarray, middle: float, border: int, size: int) -> np.ndarray | None:
     """denoiser.preprocess's centring of a float32 digit (at most size - 2 x border a side): divided by its
-    peak, placed in a size x size frame with its centre of mass (`small_ops.centre_of_mass`, numpy's sums)
+    peak, placed in a size x size frame with its centre of mass (`scipy.ndimage.center_of_mass`'s, numpy's sums)
     at `middle`, at least `border` pixels from the edges, as uint8 (`preprocess.to_uint8`); None when the
     digit has no ink."""
     frame = _centred(np.ascontiguousarray(fitted, dtype=np.float32), float(middle), int(border), int(size))

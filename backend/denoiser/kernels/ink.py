@@ -1,4 +1,4 @@
-"""denoiser.ink's kernels: the background's opening, the rough stroke width, components and the digit's crop."""
+"""denoiser.ink's kernels: the background's erosion and dilation, the rough stroke width, components, crop."""
 
 from __future__ import annotations
 
@@ -32,19 +32,14 @@ def _extreme_filter(image, size, before, minimum):
     return out
 
 
-@compiled
-def _opening(image, size):
-    eroded = _extreme_filter(image, size, size // 2, True)
-    if not eroded.any():
-        return False, eroded
-    return True, _extreme_filter(eroded, size, (size - 1) // 2, False)  # grey_dilation mirrors the window
+def erosion(image: np.ndarray, size: int) -> np.ndarray:
+    """`scipy.ndimage.grey_erosion(image, size=(size, size), mode="nearest")`."""
+    return _extreme_filter(np.ascontiguousarray(image), int(size), int(size) // 2, True)
 
 
-def opening(image: np.ndarray, size: int) -> np.ndarray | None:
-    """`scipy.ndimage.grey_opening`'s two steps with a size x size window, mode="nearest":
-    `grey_dilation(grey_erosion(image, size), size)`, or None when the erosion is zero everywhere."""
-    opened, result = _opening(np.ascontiguousarray(image), int(size))
-    return result if opened else None
+def dilation(image: np.ndarray, size: int) -> np.ndarray:
+    """`scipy.ndimage.grey_dilation(image, size=(size, size), mode="nearest")` (its window mirrors the erosion's)."""
+    return _extreme_filter(np.ascontiguousarray(image), int(size), (int(size) - 1) // 2, False)
 
 
 @compiled

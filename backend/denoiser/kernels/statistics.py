@@ -64,13 +64,9 @@ def _pairwise(values):
 
 @compiled
 def numpy_sum(values):
-    """`values.sum()` of a contiguous array, to the bit (tests/api/test_kernels.py: up to 90,000 values)."""
+    """`values.sum()` of a contiguous array, to the bit: numpy's own pairwise summation."""
     flat = values.reshape(-1)
     return flat.dtype.type(0) + _pairwise(flat)
-
-
-# Above this many pixels, small_ops' shortcuts for images that are mostly paper (and SciPy's filters) are faster.
-SORTED_AT_MOST = 4096
 
 
 @compiled

@@ -37,7 +37,7 @@ def _pattern(padded, at, stride):
 
 
 @compiled
-def _thin(mask, rule):
+def _thin(mask, removable_by_step):
     """Zhang-Suen thinning of a 2-D bool mask, visiting only the pixels on the strokes' current border; each
     pixel's neighbour pattern is kept up to date as its neighbours go, rather than read again."""
     height, width = mask.shape
@@ -66,7 +66,7 @@ def _thin(mask, rule):
     while removed:  # (branch-free appends: which pixels go follows no pattern a CPU could predict)
         removed = False
         for step in range(2):
-            removable = rule[step]
+            removable = removable_by_step[step]
             removing = 0
             for index in range(count):  # decide on the patterns as the sub-iteration found them ...
                 gone[removing] = border[index]
@@ -154,30 +154,28 @@ def distance_to_background_at(mask: np.ndarray, where: np.ndarray) -> np.ndarray
     return _distance_at(np.ascontiguousarray(mask, dtype=np.bool_), np.ascontiguousarray(where, dtype=np.bool_))
 
 
-
-
 @compiled
-def _skeleton_measures(digit, rule):
+def _skeleton_measures(digit, removable_by_step, ink_level, core_fraction, core_percentile):
     height, width = digit.shape
     count = 0
     for value in digit.flat:
-        count += value > np.float32(0.05)
+        count += value > np.float32(ink_level)
     if count == 0:
         return 0, 0.0, 0.0
     ink = np.empty(count, np.float32)
     index = 0
     for value in digit.flat:
-        if value > np.float32(0.05):
+        if value > np.float32(ink_level):
             ink[index] = value
             index += 1
-    level = np.float32(0.4 * np.float64(percentile32(ink, 95.0)))
+    level = np.float32(core_fraction * np.float64(percentile32(ink, core_percentile)))
     core = np.empty((height, width), np.bool_)
     for row in range(height):
         for col in range(width):
             core[row, col] = digit[row, col] >= level
     if core.all():
         return -1, 0.0, 0.0  # no background: the caller measures with SciPy
-    skeleton = _thin(core, rule)
+    skeleton = _thin(core, removable_by_step)
     distances = _distance_at(core, skeleton)
     if distances.size == 0:
         return 0, 0.0, 0.0
@@ -188,11 +186,13 @@ def _skeleton_measures(digit, rule):
     return distances.size, median_of(distances), np.float64(numpy_sum(clipped))
 
 
-def skeleton_measures(digit: np.ndarray) -> tuple[int, float, float] | None:
+def skeleton_measures(digit: np.ndarray, ink_level: float, core_fraction: float, core_percentile: float
+                      ) -> tuple[int, float, float] | None:
     """For denoiser.strokes' width of a float32 digit: (skeleton length, median distance to the background
     along it, ink mass `np.clip(digit, 0, 1).sum()`), the skeleton and distances those of its core (the pixels
-    at or above 40% of the 95th percentile of the values above 0.05), as `skeleton` and
-    `distance_to_background_at` measure them; (0, 0.0, 0.0) without a skeleton, None when the core has no
-    background (then SciPy's transform decides the distance)."""
-    length, median, mass = _skeleton_measures(np.ascontiguousarray(digit, dtype=np.float32), REMOVABLE)
+    at or above `core_fraction` of the `core_percentile`-th percentile of the values above `ink_level`), as
+    `skeleton` and `distance_to_background_at` measure them; (0, 0.0, 0.0) without a skeleton, None when the
+    core has no background (then SciPy's transform decides the distance)."""
+    length, median, mass = _skeleton_measures(np.ascontiguousarray(digit, dtype=np.float32), REMOVABLE,
+                                              float(ink_level), float(core_fraction), float(core_percentile))
     return None if length < 0 else (int(length), float(median), float(mass))
