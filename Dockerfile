@@ -74,11 +74,6 @@ COPY --from=frontend /src/frontend/dist frontend/dist/
 COPY models/ models/
 # model.tflite (the API's TFLite/XNNPACK fast path) is derived from each SavedModel and not kept in git.
 RUN python -m denoiser.lite --missing models
-# Preprocessing's compiled kernels (denoiser/kernels/): compiled here (~9 s) into numba's cache beside the
-# installed package, which the app user may write to (numba reads a cache only from a directory it could
-# write to), so that workers load them in a fraction of a second instead of compiling at every start.
-RUN python -m denoiser.kernels \
-    && chown -R 10001:10001 "$(python -c 'import denoiser.kernels as k, os; print(os.path.dirname(k.__file__))')/__pycache__"
 # Numeric, so that Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
 USER 10001:10001
 EXPOSE 8000

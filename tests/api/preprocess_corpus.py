@@ -1,5 +1,5 @@
-"""A fixed corpus of uploads and the preprocessing's recorded answer to each, so that speeding up
-preprocessing cannot change what the model sees (tests/api/test_preprocess_answers.py).
+"""A fixed corpus of uploads and the preprocessing's recorded answer to each, so that a change to
+preprocessing cannot quietly change what the model sees (tests/api/test_preprocess_answers.py).
 
 The corpus: the 20 gallery digits of models/mnist/5 as 28x28 PNGs (as sent, inverted, and in `resize`
 mode), rendered as every real-input kind of denoiser.realinputs (drawing pad, transparent canvas, thin
@@ -11,7 +11,6 @@ Regenerate the recorded answers only when a change to preprocessing is meant to 
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
 import json
 import sys
@@ -62,8 +61,13 @@ def answer(data: bytes, mode: str) -> dict:
     except preprocess.BlankImageError as error:
         return {"refused": str(error)}
     report = json.loads(json.dumps(prepared.report, default=lambda value: value.item()))
-    return {"digit_sha256": hashlib.sha256(prepared.digit.tobytes()).hexdigest(), "crop": prepared.crop,
-            "report": report}
+    return {"digit": base64.b64encode(prepared.digit.tobytes()).decode("ascii"), "crop": prepared.crop,
+            "inverted": report.get("inverted")}
+
+
+def digit_of(recorded: dict) -> np.ndarray:
+    """The recorded uint8 [28, 28] digit of one answer."""
+    return np.frombuffer(base64.b64decode(recorded["digit"]), np.uint8).reshape(28, 28)
 
 
 def record() -> dict:

@@ -15,7 +15,8 @@ import pytest
 from PIL import Image
 from scipy import ndimage
 
-from denoiser import data, metrics, preprocess, realinputs, strokes
+from denoiser import data, metrics, preprocess, realinputs
+from denoiser.imaging import strokes
 
 FIDELITY = 0.70  # mean SSIM over the digits below; measured 0.77 to 0.87, the old code 0.41 to 0.64
 

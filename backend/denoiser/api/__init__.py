@@ -7,7 +7,6 @@ import logging
 from flask import Flask
 from flask_cors import CORS
 
-from denoiser import kernels
 from denoiser.api import (
     compare,
     docs,
@@ -64,7 +63,6 @@ def create_app(test_config: dict | Settings | None = None) -> Flask:
     if settings.load_models:
         _configure_tensorflow(settings.tf_threads)
         registry = Registry.load(settings.model_dir, settings.default_model, settings.pinned_versions())
-        kernels.warm_up()  # preprocessing's compiled kernels, from numba's cache (or compiled), before any request
     else:
         registry = Registry({}, settings.default_model)
     app.extensions["denoiser.settings"] = settings

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
-from denoiser import kernels, small_ops
-from denoiser.image_errors import BlankImageError
+from denoiser.imaging.errors import BlankImageError
 
 SMALL_SIDE = 128  # the background is estimated on a copy this large (longer side)
 OPENING_FRACTION = 1 / 6  # opening size on the small copy, as a fraction of its longer side
@@ -24,6 +24,7 @@ LINE_THICKNESS = 0.02  # ... when its band of such rows is at most this fraction
 NEAR = 0.35  # components within this fraction of the digit's size of it belong to it
 MIN_PART = 0.02  # ... and must hold at least this fraction of the main component's ink
 MIN_DIGIT = 0.03  # the digit's longer side must reach this fraction of the image's longer side
+CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
 
 
 @dataclass
@@ -40,60 +41,40 @@ class Ink:
     lines_removed: int
 
 
-def _compiled(image: np.ndarray) -> bool:
-    """Whether `image` is small enough for the compiled steps (denoiser.kernels: the same answers, faster)."""
-    return image.size <= kernels.COMPILED_AT_MOST
-
-
 def _small(grey: np.ndarray) -> np.ndarray:
     """An area-averaged copy whose longer side is at most SMALL_SIDE."""
-    from PIL import Image
-
     height, width = grey.shape
     factor = max(height, width) / SMALL_SIDE
     if factor <= 1:
         return grey
     size = (max(1, round(width / factor)), max(1, round(height / factor)))
-    return np.asarray(Image.fromarray(grey, "F").resize(size, Image.Resampling.BOX), np.float32)
+    return cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
 
 
 def _upsample(small: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    from PIL import Image
-
     if small.shape == shape:
         return small
-    resized = Image.fromarray(small, "F").resize((shape[1], shape[0]), Image.Resampling.BILINEAR)
-    return np.asarray(resized, np.float32)
+    return cv2.resize(small, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
 
 
 def _is_dark_on_light(grey: np.ndarray, small: np.ndarray) -> bool:
     """Dark ink on light paper? The ink is the extreme farther from the typical (median) level."""
-    if _compiled(small):
-        median, low, high = kernels.order_statistics(small, 0.2, 99.8)
-    else:
-        median = float(small_ops.median(small))
-        low, high = small_ops.percentile(small, [0.2, 99.8])
+    median, low, high = (float(value) for value in np.percentile(small, [50, 0.2, 99.8]))
     if max(median - low, high - median) < MIN_CONTRAST / 2:  # faint ink: fall back to the border's level
         border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-        return float(small_ops.median(border)) > 0.5
+        return float(np.median(border)) > 0.5
     return median - low > high - median
 
 
 def _rough_width(small: np.ndarray) -> float:
     """A first guess of the width of ink-dark strokes on the small copy: 2 x area / perimeter of the pixels
     that darken the paper by more than STRONG_INK (shadows and uneven light never do)."""
-    if _compiled(small):
-        return kernels.dark_stroke_width(small, STRONG_INK)
-    return _rough_width_of(small)
-
-
-def _rough_width_of(small: np.ndarray) -> float:
-    """`_rough_width` with small_ops (`kernels.dark_stroke_width` compiles the same)."""
-    median = float(small_ops.median(small))
-    mask = (small - median) / max(1.0 - median, 0.05) > STRONG_INK
+    median = float(np.median(small))
+    mask = ((small - median) / max(1.0 - median, 0.05) > STRONG_INK).astype(np.uint8)
     if not mask.any():
         return 0.0
-    edge = int((mask & ~small_ops.erode_cross(mask)).sum())
+    eroded = cv2.erode(mask, CROSS, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    edge = int(mask.sum()) - int(eroded.sum())
     return 2.0 * float(mask.sum()) / max(edge, 1)
 
 
@@ -110,28 +91,25 @@ def _background(bright: np.ndarray, small: np.ndarray) -> np.ndarray | None:
     # The window is never smaller than the least one below, and a larger window's erosion (a minimum over a
     # window that holds the smaller one) of values >= 0 is all zero when the smaller one's is: try that first
     least = max(3, round(side * OPENING_FRACTION))
-    erode, dilate = (kernels.erosion, kernels.dilation) if _compiled(small) else (_grey_erosion, _grey_dilation)
-    eroded = erode(small, least)
+    eroded = _grey_erosion(small, least)
     if not eroded.any() and float(small.min()) >= 0:
         return None
     size = max(3, round(min(max(side * OPENING_FRACTION, 2.5 * _rough_width(small)), side * MAX_OPENING_FRACTION)))
     if size != least:
-        eroded = erode(small, size)
+        eroded = _grey_erosion(small, size)
     if not eroded.any():
         return None
-    return _upsample(dilate(eroded, size).astype(np.float32), bright.shape)
+    return _upsample(_grey_dilation(eroded, size), bright.shape)
 
 
 def _grey_erosion(image: np.ndarray, size: int) -> np.ndarray:
-    from scipy import ndimage
-
-    return ndimage.grey_erosion(image, size=(size, size), mode="nearest")
+    """Minimum over a size x size window, edges repeated (scipy's grey_erosion, mode "nearest")."""
+    return cv2.erode(image, np.ones((size, size), np.uint8), borderType=cv2.BORDER_REPLICATE)
 
 
 def _grey_dilation(image: np.ndarray, size: int) -> np.ndarray:
-    from scipy import ndimage
-
-    return ndimage.grey_dilation(image, size=(size, size), mode="nearest")
+    """Maximum over a size x size window, edges repeated."""
+    return cv2.dilate(image, np.ones((size, size), np.uint8), borderType=cv2.BORDER_REPLICATE)
 
 
 def _line_bands(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -164,26 +142,18 @@ def _remove_lines(ink: np.ndarray, mask: np.ndarray, low: np.ndarray) -> int:
 
 def _threshold(ink: np.ndarray) -> float:
     """Otsu's threshold of the ink map, never below the paper's noise floor or half MIN_CONTRAST."""
+    from skimage.filters import threshold_otsu
+
     step = max(1, int(np.sqrt(ink.size / 50_000)))
     sample = ink[::step, ::step]
-    if _compiled(sample):
-        return kernels.ink_threshold(sample, MIN_CONTRAST)
-    return _threshold_of(sample)
-
-
-def _threshold_of(sample: np.ndarray) -> float:
-    """`_threshold` of a sample of the ink map, with small_ops (`kernels.ink_threshold` compiles the same)."""
-    median = float(small_ops.median(sample))
-    noise = 1.4826 * float(small_ops.median(np.abs(sample - median)))
+    median = float(np.median(sample))
+    noise = 1.4826 * float(np.median(np.abs(sample - median)))
     floor = max(median + 6 * noise, MIN_CONTRAST)
-    try:
-        otsu = float(small_ops.otsu_threshold(sample))
-    except ValueError:  # a single value
-        otsu = floor
+    otsu = float(threshold_otsu(sample)) if sample.max() > sample.min() else floor
     return max(otsu, floor)
 
 
-def _digit_components(slices: list, mass: np.ndarray, shape) -> tuple[list[int], int]:
+def digit_components(slices: list, mass: np.ndarray, shape) -> tuple[list[int], int]:
     """Labels of the components that form the digit, and how many were dropped (BlankImageError: specks)."""
     count = len(slices)
     main = int(np.argmax(mass[1:])) + 1
@@ -249,19 +219,24 @@ def find_ink(grey: np.ndarray) -> Ink:
     # mostly paper): the same components, numbered in the same raster order, their boxes shifted back
     row0, col0 = int(rows[0]), int(cols[0])
     inked = (slice(row0, int(rows[-1]) + 1), slice(col0, int(cols[-1]) + 1))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask[inked].astype(np.uint8), connectivity=8)
     # ink per component; only labelled pixels (the mask) count, so the background's bin stays 0 (unused)
-    labels, _, mass, boxes = kernels.components(mask[inked], ink[inked])
-    slices = [(slice(top + row0, bottom + row0), slice(left + col0, right + col0))
-              for top, bottom, left, right in boxes.tolist()]
+    mass = np.bincount(labels.ravel(), weights=np.where(mask[inked], ink[inked], 0).ravel(), minlength=count)
+    slices = [(slice(top + row0, top + height + row0), slice(left + col0, left + width + col0))
+              for left, top, width, height, _ in stats[1:].tolist()]
     try:
-        kept, dropped = _digit_components(slices, mass, ink.shape)
+        kept, dropped = digit_components(slices, mass, ink.shape)
     except BlankImageError as error:
         raise _nothing(lines, paper, True) from error
     top = min(slices[k - 1][0].start for k in kept)
     bottom = max(slices[k - 1][0].stop for k in kept)
     left = min(slices[k - 1][1].start for k in kept)
     right = max(slices[k - 1][1].stop for k in kept)
-    crop = kernels.digit_crop(ink[top:bottom, left:right], labels[top - row0:bottom - row0, left - col0:right - col0],
-                              kept)
+    region = labels[top - row0:bottom - row0, left - col0:right - col0]
+    strokes = np.isin(region, kept).astype(np.uint8)
+    near = cv2.dilate(strokes, CROSS, iterations=2, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    crop = ink[top:bottom, left:right] * near
+    peak = float(np.percentile(crop[strokes.view(bool)], 90))
+    crop = np.clip(crop / max(peak, 1e-3), 0.0, 1.0).astype(np.float32)
     return Ink(crop, (int(left), int(top), int(right - left), int(bottom - top)), bool(inverted),
                bool(spread > MIN_CONTRAST / 2), round(float(threshold), 4), len(kept), int(dropped), int(lines))

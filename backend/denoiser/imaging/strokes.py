@@ -7,9 +7,9 @@ final 28x28 image (the same pixel size as MNIST's 20x20 box).
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
-from denoiser import kernels, small_ops
 
 FIT_SIZE = 20
 DIGIT_PX = 80  # the working digit's longer side: 4 working pixels per output pixel
@@ -38,7 +38,7 @@ def _core(digit: np.ndarray) -> np.ndarray:
     ink = digit[digit > INK_LEVEL]
     if ink.size == 0:
         return np.zeros(digit.shape, bool)
-    return digit >= CORE_FRACTION * float(small_ops.percentile(ink, CORE_PERCENTILE))
+    return digit >= CORE_FRACTION * float(np.percentile(ink, CORE_PERCENTILE))
 
 
 def stroke_width(digit: np.ndarray) -> float:
@@ -48,31 +48,32 @@ def stroke_width(digit: np.ndarray) -> float:
     thickness along the skeleton, 2 x distance-to-background - 1 (robust where a fat stroke's skeleton
     is short or a loop is filled in).
     """
-    # _core's skeleton, its distances and the ink mass, compiled
-    measured = kernels.skeleton_measures(digit, INK_LEVEL, CORE_FRACTION, CORE_PERCENTILE)
-    if measured is None:
-        core = _core(digit)
-        skeleton = kernels.skeleton(core)
-        measured = (int(skeleton.sum()), float(small_ops.median(kernels.distance_to_background_at(core, skeleton))),
-                    float(np.clip(digit, 0, 1).sum()))
-    length, median_distance, mass = measured
+    from skimage.morphology import skeletonize
+
+    core = _core(digit)
+    skeleton = skeletonize(core)
+    length = int(skeleton.sum())
     if length == 0:
         return 0.0
-    by_mass = mass / length
-    thickness = 2 * median_distance - 1
+    by_mass = float(np.clip(digit, 0, 1).sum()) / length
+    thickness = 2 * float(np.median(_distance_to_background(core)[skeleton])) - 1
     return min(by_mass, max(thickness, 1.0))
+
+
+def _distance_to_background(mask: np.ndarray) -> np.ndarray:
+    """Exact Euclidean distance of every pixel of `mask` to the nearest pixel of the image outside it (0 outside):
+    OpenCV's precise transform (scipy's distance_transform_edt gives the same, 2.3x slower on 80x80 digits)."""
+    return cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
 
 
 def _morph(digit: np.ndarray, radius: float, grow: bool) -> np.ndarray:
     """Strokes grown (or shrunk) by `radius` pixels on each side, by exact Euclidean distance to the stroke's
     edge (the pixels above half intensity); the new edge is anti-aliased over one pixel."""
-    from scipy import ndimage
-
     inside = digit > 0.5
     if grow:
-        outside = ndimage.distance_transform_edt(~inside)
+        outside = _distance_to_background(~inside)
         return np.clip(radius + 1.0 - outside, 0.0, 1.0).astype(np.float32)
-    return np.clip(ndimage.distance_transform_edt(inside) - radius, 0.0, 1.0).astype(np.float32)
+    return np.clip(_distance_to_background(inside) - radius, 0.0, 1.0).astype(np.float32)
 
 
 def _trim(digit: np.ndarray, level: float = CROP_LEVEL) -> np.ndarray:
@@ -128,8 +129,11 @@ def fit_digit(crop: np.ndarray) -> np.ndarray:
     height, width = crop.shape
     scale = DIGIT_PX / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    resized = kernels.resize(crop, *size, kernels.BOX if scale < 1 else kernels.BICUBIC)  # Pillow's resize, compiled
-    return np.clip(resized, 0, 1)
+    from PIL import Image
+
+    method = Image.Resampling.BOX if scale < 1 else Image.Resampling.BICUBIC
+    resized = Image.fromarray(np.asarray(crop, np.float32), "F").resize(size, method)
+    return np.clip(np.asarray(resized, np.float32), 0, 1)
 
 
 def mnist_widths(images: np.ndarray) -> np.ndarray:
