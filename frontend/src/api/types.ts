@@ -120,6 +120,7 @@ export interface ImageMetrics {
   mse: number
 }
 
+/** PSNR/SSIM of the noisy and denoised images against the input: null when no noise was added server-side. */
 export interface DenoiseMetrics {
   noisy: ImageMetrics
   denoised: ImageMetrics
@@ -137,6 +138,13 @@ export interface PreprocessReport {
   components_kept?: number
   components_dropped?: number
   lines_removed?: number
+  /**
+   * mode `mnist` (absent from older servers and other modes): `noisy` when the upload carried noise, so
+   * the digit was located on a smoothed copy and the model got the upload's own pixels
+   */
+  path?: 'clean' | 'noisy'
+  /** the blind noise estimate (σ, [0, 1] scale) at the upload's own scale */
+  upload_noise_estimate?: number
   [key: string]: unknown
 }
 
@@ -153,6 +161,13 @@ export interface DenoiseResult {
   preprocess?: PreprocessReport
   /** how typical the input is for the dataset; null when no VAE is served for it (absent from older servers) */
   typicality?: Typicality | null
+  /**
+   * a blind estimate of the noise level (σ of the noise, on the [0, 1] pixel scale) of the 28x28 image
+   * the model received (`noisy`); absent from older servers
+   */
+  noise_estimate?: number | null
+  /** the same estimate on the denoised image */
+  denoised_noise_estimate?: number | null
 }
 
 export interface DenoiseResponse extends DenoiseResult {
