@@ -1,5 +1,6 @@
-export { describePreprocess } from './describe'
+export { describeNoiseChange, describeNoiseLevel, describePreprocess } from './describe'
 export { downloadName } from './downloads'
 export { NoiseControls } from './NoiseControls'
 export { Results } from './Results'
 export { useDenoise, type DenoiseError, type DenoiseRequest, type Shown } from './useDenoise'
+export { requestNoise, useNoiseSettings, type NoiseMode, type NoiseSettings } from './useNoiseSettings'
