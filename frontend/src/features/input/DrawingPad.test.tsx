@@ -80,6 +80,20 @@ describe('DrawingPad', () => {
     expect(ref.current!.isEmpty()).toBe(true)
   })
 
+  it('says where its content comes from: the loaded image, or a drawing once strokes are on it', async () => {
+    const { ref, stroke, onChange } = setup()
+    await act(() => ref.current!.loadImage(new Blob(['noisy'], { type: 'image/jpeg' }), 'mnist', 'noisy-example'))
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ source: 'noisy-example' }))
+    stroke()
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ source: 'drawing' }))
+    act(() => ref.current!.undo())
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ source: 'noisy-example' }))
+    await act(() => ref.current!.loadImage(new Blob(['upload'], { type: 'image/png' }), 'mnist'))
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ source: 'upload' }))
+    act(() => ref.current!.clear())
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ source: null }))
+  })
+
   it('redoes undone strokes until a new stroke is drawn', async () => {
     const { ref, stroke, onChange } = setup()
     stroke()

@@ -22,11 +22,20 @@ export interface Placement {
   scale: number
 }
 
+/**
+ * Where the pad's content comes from: strokes (a drawing, also over an image), an upload (file picker,
+ * drop, paste), a dataset example, or one of the noisy example files.
+ */
+export type InputSource = 'drawing' | 'upload' | 'example' | 'noisy-example'
+/** Where a loaded image comes from. */
+export type ImageSource = Exclude<InputSource, 'drawing'>
+
 interface Background {
   canvas: HTMLCanvasElement
   blob: Blob
   preprocess: Preprocess
   placement: Placement
+  source: ImageSource
 }
 
 /** What the API receives: an image, how the server should preprocess it, and where it lies on the pad. */
@@ -42,6 +51,8 @@ export interface PadState {
   canRedo: boolean
   /** bumped on every change of the content */
   version: number
+  /** what is on the pad now (null when it is empty) */
+  source: InputSource | null
 }
 
 /** A box in the pad's own 280x280 coordinates. */
@@ -59,7 +70,7 @@ export interface DrawingPadHandle {
   redo(): void
   clear(): void
   /** Put an image on the pad (an upload or an example); strokes can then be drawn over it. */
-  loadImage(blob: Blob, preprocess: Preprocess): Promise<void>
+  loadImage(blob: Blob, preprocess: Preprocess, source?: ImageSource): Promise<void>
   /** The pad's content for the API, or null when the pad is blank. */
   getInput(): Promise<PadInput | null>
   isEmpty(): boolean
@@ -178,6 +189,7 @@ export function DrawingPad({ brushSize, tool = 'brush', highlight, highlightLabe
       hasBackground: background.current !== null,
       canRedo: redoStack.current.length > 0,
       version: version.current,
+      source: strokes.current.length > 0 ? 'drawing' : (background.current?.source ?? null),
     })
   }, [])
 
@@ -261,11 +273,11 @@ export function DrawingPad({ brushSize, tool = 'brush', highlight, highlightLabe
         redraw()
         changed()
       },
-      async loadImage(blob, preprocess) {
+      async loadImage(blob, preprocess, source = 'upload') {
         const upload = await prepareUpload(blob)
         const { canvas, placement } = renderBackground(upload.source, upload.width, upload.height)
         if ('close' in upload.source && typeof upload.source.close === 'function') upload.source.close()
-        background.current = { canvas, blob: upload.blob, preprocess, placement }
+        background.current = { canvas, blob: upload.blob, preprocess, placement, source }
         strokes.current = []
         redoStack.current = []
         redraw()

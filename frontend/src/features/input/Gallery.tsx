@@ -1,4 +1,5 @@
 import type { Example } from '../../api'
+import { noisyExampleUrl, type NoisyExample } from './noisyExamples'
 
 interface GalleryProps {
   title: string
@@ -8,12 +9,41 @@ interface GalleryProps {
   /** index of the example on the pad, if one is */
   selected: number | null
   onPick: (index: number) => void
+  /** files that already carry noise (none for a dataset they do not belong to) */
+  noisyExamples?: readonly NoisyExample[]
+  /** id of the noisy example on the pad, if one is */
+  selectedNoisy?: string | null
+  onPickNoisy?: (example: NoisyExample) => void
   /** where the "skip past the examples" link goes */
   skipTo: string
 }
 
-/** Real test images from GET /models/<name>/examples; one click loads one onto the pad. */
-export function Gallery({ title, examples, loading, error, selected, onPick, skipTo }: GalleryProps) {
+function NoisyExamples({ examples, selected, onPick }: { examples: readonly NoisyExample[]; selected: string | null; onPick?: (example: NoisyExample) => void }) {
+  return (
+    <div className="gallery__noisy">
+      <h3 id="noisy-examples-title">Already noisy</h3>
+      <p className="muted" id="noisy-examples-help">
+        Files that carry their own noise: denoised as they are, nothing added.
+      </p>
+      <ul className="gallery__files" aria-labelledby="noisy-examples-title" aria-describedby="noisy-examples-help">
+        {examples.map((example) => (
+          <li key={example.id}>
+            <button type="button" className="gallery__file" onClick={() => onPick?.(example)} aria-pressed={selected === example.id}>
+              <img src={noisyExampleUrl(example)} alt="" width={56} height={56} loading="lazy" />
+              <span>{example.label}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+/**
+ * Real test images from GET /models/<name>/examples, and files that are already noisy (static files
+ * beside the app); one click loads one onto the pad.
+ */
+export function Gallery({ title, examples, loading, error, selected, onPick, noisyExamples = [], selectedNoisy = null, onPickNoisy, skipTo }: GalleryProps) {
   return (
     <section className="panel gallery" aria-labelledby="gallery-title">
       <div className="gallery__head">
@@ -45,6 +75,7 @@ export function Gallery({ title, examples, loading, error, selected, onPick, ski
           ))}
         </ul>
       )}
+      {noisyExamples.length > 0 && <NoisyExamples examples={noisyExamples} selected={selectedNoisy} onPick={onPickNoisy} />}
     </section>
   )
 }

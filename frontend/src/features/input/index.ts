@@ -1,4 +1,5 @@
-export { PAD_SIZE, type PadBox, type PadInput, type Placement } from './DrawingPad'
+export { PAD_SIZE, type InputSource, type PadBox, type PadInput, type Placement } from './DrawingPad'
 export { Gallery } from './Gallery'
 export { InputPanel } from './InputPanel'
 export { usePad, type PadController } from './usePad'
+export { NOISY_EXAMPLES, type NoisyExample } from './noisyExamples'

@@ -2,22 +2,28 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import type { Example, Preprocess } from '../../api'
 import type { UiError } from '../../components/ErrorAlert'
 import { dataUrlToBlob } from '../../lib/image'
-import type { DrawingPadHandle, PadState, Tool } from './DrawingPad'
+import type { DrawingPadHandle, ImageSource, PadState, Tool } from './DrawingPad'
+import { fetchNoisyExample, type NoisyExample } from './noisyExamples'
 
 const UNREADABLE: UiError = { code: 'invalid_image', message: 'That file could not be read as an image (try PNG, JPEG, GIF, BMP or WebP).' }
+const EXAMPLE_UNAVAILABLE: UiError = { code: 'example_unavailable', message: 'That example could not be loaded from the server. Try again.' }
+
+/** The gallery item on the pad: a dataset example (by index) or a noisy example file (by id). */
+type Selection = { kind: 'example'; index: number } | { kind: 'noisy-example'; id: string }
 
 /**
  * The input's state: the pad (strokes, undo/redo, eraser, brush), uploads (file picker, drop, paste;
- * big images are downscaled before they are sent), the chosen example, and the input's own errors.
+ * big images are downscaled before they are sent), the chosen example (a dataset example or a noisy
+ * example file), and the input's own errors. `padState.source` says where the content comes from.
  * Keyboard: Ctrl/Cmd+Z undoes, Ctrl/Cmd+Shift+Z and Ctrl+Y redo (not while a form field has the focus).
  */
 export function usePad() {
   const pad = useRef<DrawingPadHandle>(null)
-  const [padState, setPadState] = useState<PadState>({ strokes: 0, hasBackground: false, canRedo: false, version: 0 })
+  const [padState, setPadState] = useState<PadState>({ strokes: 0, hasBackground: false, canRedo: false, version: 0, source: null })
   const [brushSize, setBrushSize] = useState(22)
   const [tool, setTool] = useState<Tool>('brush')
   const [error, setError] = useState<UiError | null>(null)
-  const [selectedExample, setSelectedExample] = useState<number | null>(null)
+  const [selected, setSelected] = useState<Selection | null>(null)
   const loading = useRef(0)
   const strokeEnd = useRef<number | undefined>(undefined)
 
@@ -28,25 +34,33 @@ export function usePad() {
 
   const onStrokeEnd = useCallback((at: number) => {
     strokeEnd.current = at
-    setSelectedExample(null)
+    setSelected(null)
   }, [])
 
   const undo = useCallback(() => pad.current?.undo(), [])
   const redo = useCallback(() => pad.current?.redo(), [])
   const clear = useCallback(() => {
     pad.current?.clear()
-    setSelectedExample(null)
+    setSelected(null)
   }, [])
 
-  const loadBlob = useCallback(async (blob: Blob, preprocess: Preprocess, example: number | null) => {
+  const loadBlob = useCallback(async (blob: Blob | Promise<Blob>, preprocess: Preprocess, source: ImageSource, selection: Selection | null) => {
     const id = ++loading.current
+    let image: Blob
     try {
-      await pad.current?.loadImage(blob, preprocess)
+      image = await blob
+    } catch {
+      if (id === loading.current) setError(EXAMPLE_UNAVAILABLE)
+      return
+    }
+    if (id !== loading.current) return // a newer load started while this file was fetched
+    try {
+      await pad.current?.loadImage(image, preprocess, source)
     } catch {
       if (id === loading.current) setError(UNREADABLE)
       return
     }
-    if (id === loading.current) setSelectedExample(example)
+    if (id === loading.current) setSelected(selection)
   }, [])
 
   const loadFile = useCallback(
@@ -56,14 +70,20 @@ export function usePad() {
         setError({ code: 'unsupported_media_type', message: `“${file.name}” is not an image (PNG, JPEG, GIF, BMP or WebP).` })
         return
       }
-      void loadBlob(file, 'mnist', null)
+      void loadBlob(file, 'mnist', 'upload', null)
     },
     [loadBlob],
   )
 
   /** Gallery examples are MNIST-shaped already: the server only resizes them. */
   const loadExample = useCallback(
-    (example: Example, index: number) => void loadBlob(dataUrlToBlob(example.image), 'resize', index),
+    (example: Example, index: number) => void loadBlob(dataUrlToBlob(example.image), 'resize', 'example', { kind: 'example', index }),
+    [loadBlob],
+  )
+
+  /** A noisy example file goes the way an upload goes (the server's full preprocessing). */
+  const loadNoisyExample = useCallback(
+    (example: NoisyExample) => void loadBlob(fetchNoisyExample(example), 'mnist', 'noisy-example', { kind: 'noisy-example', id: example.id }),
     [loadBlob],
   )
 
@@ -111,6 +131,8 @@ export function usePad() {
   }, [])
 
   const empty = padState.strokes === 0 && !padState.hasBackground
+  const selectedExample = selected?.kind === 'example' ? selected.index : null
+  const selectedNoisyExample = selected?.kind === 'noisy-example' ? selected.id : null
   return {
     pad,
     padState,
@@ -122,6 +144,7 @@ export function usePad() {
     error,
     setError,
     selectedExample,
+    selectedNoisyExample,
     onChange,
     onStrokeEnd,
     undo,
@@ -129,6 +152,7 @@ export function usePad() {
     clear,
     loadFile,
     loadExample,
+    loadNoisyExample,
     getInput,
     takeStrokeEnd,
   }
