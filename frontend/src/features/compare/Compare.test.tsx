@@ -290,7 +290,7 @@ describe('words', () => {
     )
     const clean = answer({ noise: { type: 'none', level: 0, seed: 1, metrics: null }, results: [results[0], results[2]] })
     expect(compareSummary(clean, 'clothing item')).toBe(
-      '2 methods on the clean clothing item (no noise added): 1 model and 1 classical baseline, whose parameters were tuned on the validation split. Listed as the server sent them.',
+      '2 methods on the clothing item as it was sent (no noise added): 1 model and 1 classical baseline, whose parameters were tuned on the validation split. With no clean reference there is nothing to score them against: listed as the server sent them.',
     )
   })
 

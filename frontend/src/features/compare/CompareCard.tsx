@@ -4,7 +4,7 @@ import { formatMs } from './words'
 
 interface CompareCardProps {
   result: CompareResult
-  /** 1-based place in the ranking (null when the list is not a ranking: no noise added) */
+  /** 1-based place in the ranking (null when the list is not a ranking: no noise added, so no score either) */
   rank: number | null
   /** this model is the app's denoiser now */
   active: boolean
@@ -22,6 +22,7 @@ export function CompareCard({ result, rank, active, onUse }: CompareCardProps) {
   const usable = !!model && !!onUse && !active
   const classes = ['compare-card', `compare-card--${result.kind}`, active ? 'is-active' : '', usable ? 'is-usable' : '']
   const identical = isIdentical(result.metrics)
+  // without added noise the metrics compare each output with what was sent (maybe noisy itself): no score
   return (
     <li className={classes.filter(Boolean).join(' ')} data-testid="compare-card" data-kind={result.kind} data-id={result.id} aria-current={active || undefined}>
       <figure className="compare-card__figure">
@@ -41,7 +42,12 @@ export function CompareCard({ result, rank, active, onUse }: CompareCardProps) {
           </span>
         </figcaption>
         <dl className="metrics compare-card__metrics">
-          {identical ? (
+          {rank === null ? (
+            <div>
+              <dt className="visually-hidden">Score</dt>
+              <dd>no clean reference</dd>
+            </div>
+          ) : identical ? (
             <div>
               <dt className="visually-hidden">Result</dt>
               <dd>identical to the input</dd>

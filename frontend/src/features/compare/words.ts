@@ -26,7 +26,7 @@ export function compareSummary(answer: CompareResponse, subject: string): string
   const kinds = parts.join(' and ')
   const tuned = baselines > 0 ? ', whose parameters were tuned on the validation split' : ''
   if (!noised(answer)) {
-    return `${plural(answer.results.length, 'method')} on the clean ${subject} (no noise added): ${kinds}${tuned}. Listed as the server sent them.`
+    return `${plural(answer.results.length, 'method')} on the ${subject} as it was sent (no noise added): ${kinds}${tuned}. With no clean reference there is nothing to score them against: listed as the server sent them.`
   }
   const { type, level, seed } = answer.noise
   return `${plural(answer.results.length, 'method')} on the same noisy ${subject} (${NOISE_NAMES[type]} ${level.toFixed(2)}, seed ${seed}): ${kinds}${tuned}. Best PSNR first.`
