@@ -7,13 +7,15 @@ interface TypicalityNoteProps {
   dataset: unknown
   /** "digit" */
   subject: string
+  /** the judged image carries its own visible noise (an upload denoised as it is) */
+  noisy?: boolean
 }
 
 /**
  * How typical the input is for the dataset's VAE: a polite notice when it is unlike the test set
  * (the denoised image may be a guess), a quiet line when it is typical, nothing when unknown.
  */
-export function TypicalityNote({ typicality, dataset, subject }: TypicalityNoteProps) {
+export function TypicalityNote({ typicality, dataset, subject, noisy = false }: TypicalityNoteProps) {
   return (
     <div className="typicality-slot" role="status">
       {typicality && (
@@ -22,7 +24,7 @@ export function TypicalityNote({ typicality, dataset, subject }: TypicalityNoteP
           data-testid="typicality"
           data-typical={String(typicality.typical)}
         >
-          {typicalitySentence(typicality, dataset, subject)}
+          {typicalitySentence(typicality, dataset, subject, noisy)}
         </p>
       )}
     </div>

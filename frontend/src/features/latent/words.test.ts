@@ -41,6 +41,11 @@ describe('typicality wording', () => {
       'This does not look like a digit the model has seen: it is less typical than any of the test digits (reconstruction error 336). The denoised image may be a guess.',
     )
   })
+  it('says that the noise is part of why a noisy image looks unusual', () => {
+    expect(typicalitySentence({ score: 55.94, percentile: 100, typical: false }, 'mnist', 'digit', true)).toBe(
+      'Your image is less typical than any of the test digits (reconstruction error 55.9), partly because of its own noise. Check the denoised image by eye.',
+    )
+  })
   it('is a quiet line when typical', () => {
     expect(typicalitySentence({ score: 93.1, percentile: 42.0, typical: true }, 'mnist', 'digit')).toBe(
       'Typical for MNIST: more typical than 58% of test digits.',

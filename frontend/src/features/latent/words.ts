@@ -45,15 +45,18 @@ export function percent(value: number): string {
   return text.replace(/\.0$/, '')
 }
 
-/** The typicality line: a polite warning when the image is unlike the test set, else a quiet line. */
-export function typicalitySentence(typicality: Typicality, dataset: unknown, subject: string): string {
+/**
+ * The typicality line: a polite warning when the image is unlike the test set, else a quiet line. For
+ * an image that carries its own visible noise (`noisy`), the warning says the noise is part of why.
+ */
+export function typicalitySentence(typicality: Typicality, dataset: unknown, subject: string, noisy = false): string {
   const nouns = `test ${plural(subject)}`
   if (!typicality.typical) {
     const than = typicality.percentile >= 99.95 ? `any of the ${nouns}` : `${percent(typicality.percentile)}% of ${nouns}`
-    return (
-      `This does not look like a ${subject} the model has seen: it is less typical than ${than} ` +
-      `(reconstruction error ${Math.round(typicality.score * 10) / 10}). The denoised image may be a guess.`
-    )
+    const error = `reconstruction error ${Math.round(typicality.score * 10) / 10}`
+    // an image that carries its own noise is judged with its noise: that alone makes it unusual
+    if (noisy) return `Your image is less typical than ${than} (${error}), partly because of its own noise. Check the denoised image by eye.`
+    return `This does not look like a ${subject} the model has seen: it is less typical than ${than} (${error}). The denoised image may be a guess.`
   }
   return `Typical for ${datasetName(dataset)}: more typical than ${percent(100 - typicality.percentile)}% of ${nouns}.`
 }
