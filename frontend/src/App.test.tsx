@@ -374,14 +374,14 @@ describe('App', () => {
     expect(window.location.search).toBe('?model=fashion-mnist&noise=gaussian&level=0.3&seed=42&example=1')
   })
 
-  it('handles level 0 like no noise: "identical", never a 100 dB placeholder', async () => {
+  it('handles level 0 like no noise: no PSNR, never a 100 dB placeholder', async () => {
     await renderApp()
     fireEvent.change(screen.getByRole('slider', { name: 'Noise level' }), { target: { value: '0' } })
     mockApi.denoise.mockResolvedValue(denoiseAnswer('z', { metrics: null }))
     draw()
     await waitFor(() => expect(mockApi.denoise.mock.lastCall?.[1]).toMatchObject({ noise: 'none' }))
-    expect(await screen.findAllByText('identical to the input')).not.toHaveLength(0)
-    expect(screen.queryByText(/100(\.0)? dB/)).not.toBeInTheDocument()
+    expect(await screen.findByText(/No noise added/)).toBeInTheDocument()
+    expect(screen.queryByText(/dB/)).not.toBeInTheDocument()
   })
 
   it('switches to dark mode and back', async () => {

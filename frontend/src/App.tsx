@@ -2,8 +2,8 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { NOISE_TYPES, type NoiseType } from './api'
 import { ThemeToggle } from './components/ThemeToggle'
 import { ComparePanel, useCompare } from './features/compare'
-import { NoiseControls, Results, describePreprocess, useDenoise } from './features/denoise'
-import { Gallery, InputPanel, usePad, type PadBox, type PadInput } from './features/input'
+import { NoiseControls, Results, describePreprocess, requestNoise, useDenoise, useNoiseSettings, type NoiseMode } from './features/denoise'
+import { Gallery, InputPanel, NOISY_EXAMPLES, usePad, type InputSource, type PadBox, type PadInput } from './features/input'
 import { LatentPanel, TypicalityNote, useLatentExplorer } from './features/latent'
 import { ModelSelect, modelCopy, useModelAssets, useModels } from './features/models'
 import { ApiStatus, useApiStatus } from './features/status'
@@ -14,6 +14,9 @@ import { readUrlState, writeUrlState } from './lib/url'
 const newSeed = () => Math.floor(Math.random() * 2 ** 31)
 
 type VersionedInput = PadInput & { version: number }
+
+/** An image someone brings (an upload, a noisy example) is denoised as it is; a drawing gets noise added. */
+const modeFor = (source: InputSource | null): NoiseMode => (source === 'upload' || source === 'noisy-example' ? 'as-is' : 'add-noise')
 
 /** The app layer: composes the features and wires them together; each feature owns its state. */
 export default function App() {
@@ -42,25 +45,28 @@ export default function App() {
     onUnavailable: refresh,
   })
 
-  const [noise, setNoise] = useState<NoiseType>(
-    NOISE_TYPES.includes(initial.noise as NoiseType) ? (initial.noise as NoiseType) : 'gaussian',
-  )
-  const [level, setLevel] = useState(initial.level ?? 0.5)
+  const version = pad.padState.version
+  const noiseSettings = useNoiseSettings({
+    suggestedMode: modeFor(pad.padState.source),
+    inputVersion: version,
+    initialNoise: NOISE_TYPES.includes(initial.noise as NoiseType) ? (initial.noise as NoiseType) : 'gaussian',
+    initialLevel: initial.level ?? 0.5,
+  })
+  const { mode, noise, level } = noiseSettings
   const [seed, setSeed] = useState(() => initial.seed ?? newSeed())
   const [live, setLive] = useState(true)
   const [trigger, setTrigger] = useState(0)
   const [exampleModel, setExampleModel] = useState<string | null>(initial.example !== undefined ? (initial.model ?? null) : null)
   const debouncedLevel = useDebounced(level, 120)
 
-  // Level 0 and "none" are the same request: no noise, nothing to compare.
-  const effectiveNoise: NoiseType = noise === 'none' || debouncedLevel === 0 ? 'none' : noise
-  const version = pad.padState.version
-  const key = `${version}|${model}|${effectiveNoise === 'none' ? 'none' : `${effectiveNoise}@${debouncedLevel}`}|${seed}`
+  // As-is mode, level 0 and "none" are the same request: no noise added, nothing to score against.
+  const sent = requestNoise(mode, noise, debouncedLevel)
+  const key = `${version}|${model}|${sent.noise === 'none' ? 'none' : `${sent.noise}@${sent.level}`}|${seed}`
 
   // --- run the model when the input or the options change (live), or when Denoise is pressed -----
-  const latest = useRef({ key, model, effectiveNoise, debouncedLevel, seed, version, pad, denoise, latent, copy, compare })
+  const latest = useRef({ key, model, sent, seed, version, pad, denoise, latent, copy, compare })
   useLayoutEffect(() => {
-    latest.current = { key, model, effectiveNoise, debouncedLevel, seed, version, pad, denoise, latent, copy, compare }
+    latest.current = { key, model, sent, seed, version, pad, denoise, latent, copy, compare }
   })
   const handledTrigger = useRef(0)
   const empty = pad.empty
@@ -84,7 +90,7 @@ export default function App() {
       void now.denoise.run({
         key: now.key,
         input: { ...input, version: now.version },
-        options: { model: now.model, noise: now.effectiveNoise, level: now.debouncedLevel, seed: now.seed },
+        options: { model: now.model, ...now.sent, seed: now.seed },
         strokeEnd: now.pad.takeStrokeEnd(),
       })
     })
@@ -156,6 +162,8 @@ export default function App() {
   }
   const modelSaw = describePreprocess(first?.preprocess)
   const typicality = shown?.answer.typicality ?? (latent.encoded && !latent.encodedStale ? latent.encoded.typicality : null)
+  // nothing was added and the image the model received carries visible noise of its own
+  const receivedNoisy = shown?.answer.noise.type === 'none' && (first?.noise_estimate ?? 0) >= 0.1
   const inputError = denoise.error?.scope === 'input' ? denoise.error : null
   const resultsError = denoise.error && denoise.error.scope !== 'input' ? denoise.error : null
 
@@ -191,7 +199,11 @@ export default function App() {
           }
           footer={
             <p id="denoise-help" className="muted pad-note">
-              {live ? 'Live: results follow each stroke; Denoise draws a new noise sample.' : 'Press Denoise to run the model.'}
+              {!live
+                ? 'Press Denoise to run the model.'
+                : mode === 'as-is'
+                  ? 'Your image is denoised as it is: no noise is added.'
+                  : 'Live: results follow each stroke; Denoise draws a new noise sample.'}
               {highlight && ' The dashed box is what the model was given.'}
             </p>
           }
@@ -206,7 +218,7 @@ export default function App() {
             modelSaw={modelSaw}
             subject={copy.subject}
           />
-          <TypicalityNote typicality={shown ? typicality : null} dataset={info?.metadata.dataset} subject={copy.subject} />
+          <TypicalityNote typicality={shown ? typicality : null} dataset={info?.metadata.dataset} subject={copy.subject} noisy={receivedNoisy} />
         </div>
         <ComparePanel
           compare={compare}
@@ -216,7 +228,16 @@ export default function App() {
           staleReason={staleReason}
           subject={copy.subject}
         />
-        <NoiseControls noise={noise} level={level} live={live} onNoiseChange={setNoise} onLevelChange={setLevel} onLiveChange={setLive} />
+        <NoiseControls
+          mode={mode}
+          noise={noise}
+          level={level}
+          live={live}
+          onModeChange={noiseSettings.setMode}
+          onNoiseChange={noiseSettings.setNoise}
+          onLevelChange={noiseSettings.setLevel}
+          onLiveChange={setLive}
+        />
         <Gallery
           title={copy.galleryTitle}
           examples={assets.examples}
@@ -229,6 +250,9 @@ export default function App() {
             setExampleModel(model)
             pad.loadExample(example, index)
           }}
+          noisyExamples={copy.subject === 'digit' ? NOISY_EXAMPLES : []}
+          selectedNoisy={pad.selectedNoisyExample}
+          onPickNoisy={pad.loadNoisyExample}
           skipTo="#latent-title"
         />
         <LatentPanel
@@ -236,7 +260,7 @@ export default function App() {
           examples={assets.examples}
           stale={staleReason !== null}
           subject={copy.subject}
-          inputName={selectedExample !== null ? 'The example' : 'Your drawing'}
+          inputName={inputName(pad.padState.source)}
         />
       </main>
 
@@ -256,6 +280,12 @@ export default function App() {
       </footer>
     </div>
   )
+}
+
+/** How the latent view names what is on the pad. */
+function inputName(source: InputSource | null): string {
+  if (source === 'example' || source === 'noisy-example') return 'The example'
+  return source === 'upload' ? 'Your image' : 'Your drawing'
 }
 
 function blankError(subject: string) {

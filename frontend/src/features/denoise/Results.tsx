@@ -3,7 +3,8 @@ import type { DenoiseResponse, ImageMetrics } from '../../api'
 import { ErrorAlert, type UiError } from '../../components/ErrorAlert'
 import { InfoTip } from '../../components/InfoTip'
 import { fmt, isIdentical, psnrGain } from '../../lib/format'
-import { downloadImages, type ImageKind } from './downloads'
+import { describeNoiseChange } from './describe'
+import { ResultExtras, type ResultViews } from './ResultExtras'
 import { useDiffMaps } from './useDiffMaps'
 
 interface ResultsProps {
@@ -21,6 +22,8 @@ interface ResultsProps {
 
 const PSNR_HELP =
   'PSNR (peak signal-to-noise ratio) compares an image with the model’s input, in decibels. Higher is better: above about 20 dB the image looks clean, below 12 dB it is badly damaged.'
+const SIGMA_HELP =
+  'σ is a blind estimate of the noise’s standard deviation on a 0 to 1 pixel scale, read from the image alone (no clean copy needed): below 0.03 no noise is visible, above 0.25 it is heavy.'
 const SSIM_HELP =
   'SSIM (structural similarity) compares the shapes in an image with the model’s input, from 0 to 1. Higher is better: above 0.8 it looks like the same drawing, 1 means identical.'
 
@@ -65,41 +68,35 @@ function Panel({ title, alt, src, children }: PanelProps) {
   )
 }
 
-function Wipe({ answer }: { answer: DenoiseResponse }) {
-  const [position, setPosition] = useState(50)
+/** The noise estimate before and after denoising, in words, with what σ is. */
+function NoiseEstimate({ answer }: { answer: DenoiseResponse }) {
+  const line = describeNoiseChange(answer.noise_estimate, answer.denoised_noise_estimate)
+  if (!line) return null
   return (
-    <figure className="wipe">
-      <div className="wipe__frame" style={{ ['--wipe' as string]: `${position}%` }}>
-        <img src={answer.noisy} alt="" className="pixelated" width={28} height={28} />
-        <img src={answer.denoised} alt="" className="pixelated wipe__top" width={28} height={28} />
-        <span className="wipe__line" aria-hidden="true" />
-      </div>
-      <input
-        type="range"
-        aria-label="Wipe: noisy on the left, denoised on the right"
-        min={0}
-        max={100}
-        value={position}
-        onChange={(event) => setPosition(Number(event.target.value))}
-      />
-      <figcaption className="muted">Noisy on the left of the line, denoised on the right: drag to compare.</figcaption>
-    </figure>
+    <p className="noise-estimate">
+      <strong>Noise estimate</strong> <InfoTip term="the noise estimate σ">{SIGMA_HELP}</InfoTip>{' '}
+      <span data-testid="noise-estimate">
+        {line.split(/(σ \d+\.\d\d)/).map((part, index) => (index % 2 === 1 ? <span className="nowrap" key={index}>{part}</span> : part))}
+      </span>
+    </p>
   )
 }
 
 /**
  * The model's input (what it saw), the noisy and the denoised image side by side with PSNR/SSIM and
- * the gain; optional views (the noise itself, the error map, a wipe comparison); 280x280 downloads.
- * Results that no longer match the input are dimmed and labelled out of date.
+ * the gain, and the noise estimate before and after; without added noise (an image that is already
+ * noisy, or the demo with no noise) the received and the denoised image only, and no PSNR: there is no
+ * clean reference. Optional views (the noise itself, the error map, a wipe comparison); 280x280
+ * downloads. Results that no longer match the input are dimmed and labelled out of date.
  */
 export function Results({ answer, busy, staleReason, error, onDismissError, modelSaw, subject }: ResultsProps) {
-  const [views, setViews] = useState({ noise: false, error: false, wipe: false })
-  const maps = useDiffMaps(answer, views.noise || views.error)
+  const [views, setViews] = useState<ResultViews>({ noise: false, error: false, wipe: false })
   const metrics = answer?.metrics ?? null
-  const noNoise = !!answer && (metrics === null || isIdentical(metrics.noisy))
+  // noise was added server-side (the demo): the images can be scored against the input
+  const added = !answer || (metrics !== null && !isIdentical(metrics.noisy))
+  const maps = useDiffMaps(answer, (added && views.noise) || views.error)
   const gain = psnrGain(metrics?.noisy, metrics?.denoised)
   const stale = !!answer && staleReason !== null
-  const download = (kinds: ImageKind[]) => answer && void downloadImages(answer, kinds)
 
   return (
     <section className="panel results" aria-labelledby="results-title" aria-busy={busy} id="results">
@@ -125,23 +122,40 @@ export function Results({ answer, busy, staleReason, error, onDismissError, mode
       </div>
       {error && <ErrorAlert error={error} title={error.code === 'network_error' ? 'API unavailable' : 'Could not denoise'} onDismiss={onDismissError} />}
       <div className={`results__body${stale ? ' is-stale' : ''}`} data-stale={stale || undefined}>
-        <div className="results__grid">
-          <Panel title="Model input" alt="Original image, 28 by 28 pixels" src={answer?.input}>
-            <p className="metrics muted">what the model saw</p>
-          </Panel>
-          <Panel title="Noisy" alt="Noisy image, 28 by 28 pixels" src={answer?.noisy}>
-            {answer && (noNoise ? <p className="metrics">identical to the input</p> : <Metrics metrics={metrics?.noisy} />)}
-          </Panel>
-          <Panel title="Denoised" alt="Denoised image, 28 by 28 pixels" src={answer?.denoised}>
-            {answer && metrics && <Metrics metrics={metrics.denoised} gain={gain} />}
-            {answer && !metrics && <p className="metrics muted">nothing to compare</p>}
-          </Panel>
-          {views.noise && <Panel title="Noise added" alt="The noise that was added (grey is none)" src={maps?.noise} />}
-          {views.error && <Panel title="Error map" alt="Error map: |denoised − input|, black is exact" src={maps?.error} />}
-        </div>
+        {added ? (
+          <div className="results__grid">
+            <Panel title="Model input" alt="Original image, 28 by 28 pixels" src={answer?.input}>
+              <p className="metrics muted">what the model saw</p>
+            </Panel>
+            <Panel title="Noisy" alt="Noisy image, 28 by 28 pixels" src={answer?.noisy}>
+              {answer && <Metrics metrics={metrics?.noisy} />}
+            </Panel>
+            <Panel title="Denoised" alt="Denoised image, 28 by 28 pixels" src={answer?.denoised}>
+              {answer && metrics && <Metrics metrics={metrics.denoised} gain={gain} />}
+            </Panel>
+            {views.noise && <Panel title="Noise added" alt="The noise that was added (grey is none)" src={maps?.noise} />}
+            {views.error && <Panel title="Error map" alt="Error map: |denoised − input|, black is exact" src={maps?.error} />}
+          </div>
+        ) : (
+          <div className="results__grid">
+            <Panel title="Received" alt="Received image, 28 by 28 pixels" src={answer?.input}>
+              <p className="metrics muted">what the model got</p>
+            </Panel>
+            <Panel title="Denoised" alt="Denoised image, 28 by 28 pixels" src={answer?.denoised}>
+              <p className="metrics muted">no clean reference</p>
+            </Panel>
+            {views.error && <Panel title="Removed" alt="What denoising removed: |denoised − received|, black is unchanged" src={maps?.error} />}
+          </div>
+        )}
         {!answer && <p className="muted">Draw a {subject}, upload an image or pick an example to see it denoised.</p>}
-        {answer && noNoise && <p className="muted">No noise added: the noisy image is the input itself, so there is nothing to compare.</p>}
-        {answer && !noNoise && (
+        {answer && <NoiseEstimate answer={answer} />}
+        {answer && !added && (
+          <p className="muted metrics-help">
+            No noise added: there is no clean reference to score against, so no PSNR is shown. The noise estimate before and
+            after denoising is what can honestly be said.
+          </p>
+        )}
+        {answer && added && (
           <p className="muted metrics-help">
             PSNR <InfoTip term="PSNR">{PSNR_HELP}</InfoTip> and SSIM <InfoTip term="SSIM">{SSIM_HELP}</InfoTip> compare each image
             with the model’s input; higher is better.
@@ -154,45 +168,7 @@ export function Results({ answer, busy, staleReason, error, onDismissError, mode
           </p>
         )}
       </div>
-      {answer && (
-        <>
-          <fieldset className="views">
-            <legend className="visually-hidden">Extra views</legend>
-            {(
-              [
-                ['noise', 'Show the noise'],
-                ['error', 'Show the error map'],
-                ['wipe', 'Wipe comparison'],
-              ] as const
-            ).map(([key, label]) => (
-              <label className="check" key={key}>
-                <input type="checkbox" checked={views[key]} onChange={(event) => setViews((v) => ({ ...v, [key]: event.target.checked }))} />
-                {label}
-              </label>
-            ))}
-          </fieldset>
-          {views.wipe && <Wipe answer={answer} />}
-          <div className="downloads" role="group" aria-label="Downloads, 280 by 280 pixels">
-            <span className="muted">Download 280×280:</span>
-            <button type="button" className="button--small" onClick={() => download(['original'])}>
-              <span className="visually-hidden">Download </span>
-              original
-            </button>
-            <button type="button" className="button--small" onClick={() => download(['noisy'])}>
-              <span className="visually-hidden">Download </span>
-              noisy
-            </button>
-            <button type="button" className="button--small" onClick={() => download(['denoised'])}>
-              <span className="visually-hidden">Download </span>
-              denoised
-            </button>
-            <button type="button" className="button--small" onClick={() => download(['original', 'noisy', 'denoised'])}>
-              <span className="visually-hidden">Download </span>
-              all three
-            </button>
-          </div>
-        </>
-      )}
+      {answer && <ResultExtras answer={answer} added={added} views={views} onViewsChange={setViews} />}
     </section>
   )
 }

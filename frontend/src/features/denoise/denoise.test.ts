@@ -93,5 +93,9 @@ describe('downloadName', () => {
     expect(downloadName(a, ['denoised'])).toBe('mnist-v4_gaussian-0.50_seed-7_denoised_280px.png')
     expect(downloadName(a, ['original', 'noisy', 'denoised'])).toBe('mnist-v4_gaussian-0.50_seed-7_original-noisy-denoised_280px.png')
     expect(downloadName({ ...a, noise: { type: 'none', level: 0, seed: 1 } }, ['noisy'])).toBe('mnist-v4_no-noise_noisy_280px.png')
+    // without added noise the original is the image as received (it may be noisy itself)
+    expect(downloadName({ ...a, noise: { type: 'none', level: 0, seed: 1 } }, ['original', 'denoised'])).toBe(
+      'mnist-v4_no-noise_received-denoised_280px.png',
+    )
   })
 })

@@ -10,7 +10,9 @@ export const DOWNLOAD_FACTOR = 10
 export function downloadName(answer: Pick<DenoiseResponse, 'model' | 'noise'>, kinds: ImageKind[]): string {
   const { model, noise } = answer
   const noisePart = noise.type === 'none' ? 'no-noise' : `${noise.type.replace('_', '-')}-${noise.level.toFixed(2)}_seed-${noise.seed}`
-  const what = kinds.length === 3 ? 'original-noisy-denoised' : kinds.join('-')
+  // without added noise the "original" is the image as it was received (noisy or not)
+  const names = kinds.map((kind) => (kind === 'original' && noise.type === 'none' ? 'received' : kind))
+  const what = names.join('-')
   const size = `${28 * DOWNLOAD_FACTOR}px`
   return `${model.name}-v${model.version}_${noisePart}_${what}_${size}.png`
 }

@@ -13,7 +13,7 @@ export interface ModelCopy {
 const DIGITS: ModelCopy = {
   subject: 'digit',
   title: 'Digit denoiser',
-  tagline: 'Draw or upload a digit, add noise, and watch the autoencoder clean it up.',
+  tagline: 'Upload a noisy digit, or draw one and add noise, and watch the autoencoder clean it up.',
   padHint: 'Draw a digit here, or drop / paste an image',
   galleryTitle: 'Example digits',
 }
@@ -21,7 +21,7 @@ const DIGITS: ModelCopy = {
 const FASHION: ModelCopy = {
   subject: 'clothing item',
   title: 'Fashion denoiser',
-  tagline: 'Draw or upload a piece of clothing (a shirt, a shoe, a bag), add noise, and watch the autoencoder clean it up.',
+  tagline: 'Upload a noisy piece of clothing (a shirt, a shoe, a bag), or sketch one and add noise, and watch the autoencoder clean it up.',
   padHint: 'Sketch a piece of clothing here, or drop / paste an image',
   galleryTitle: 'Example clothing items',
 }
@@ -35,7 +35,7 @@ export function modelCopy(info: Pick<ModelInfo, 'name' | 'metadata'> | null | un
   return {
     subject,
     title: 'Image denoiser',
-    tagline: `Draw or upload an image like the ${dataset} set, add noise, and watch the autoencoder clean it up.`,
+    tagline: `Upload a noisy image like the ${dataset} set, or draw one and add noise, and watch the autoencoder clean it up.`,
     padHint: 'Draw here, or drop / paste an image',
     galleryTitle: `Examples from ${dataset}`,
   }
