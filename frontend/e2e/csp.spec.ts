@@ -21,7 +21,7 @@ async function violations(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)
 }
 
-test('the app works under its CSP: draw, a gallery example, compare, latent map', async ({ page, consoleErrors }) => {
+test('the app works under its CSP: draw, a gallery example, compare, latent map, a noisy example', async ({ page, consoleErrors }) => {
   void consoleErrors // a CSP refusal is also a console error
   await recordViolations(page)
   const response = await page.goto('/')
@@ -38,6 +38,9 @@ test('the app works under its CSP: draw, a gallery example, compare, latent map'
   await page.getByRole('button', { name: 'Compare all methods' }).click()
   await expect(page.locator('[data-testid=compare-card]').nth(8)).toBeVisible()
   await expect(page.getByRole('img', { name: /^Latent map of the test set/ })).toBeVisible()
+  // a noisy example: its thumbnail and its file come from /examples/ beside the app
+  await page.getByRole('button', { name: 'Noisy scan (JPEG)' }).click()
+  await expectResults(page, { added: false })
   expect(await violations(page), 'CSP violations on the app').toEqual([])
 })
 

@@ -103,9 +103,13 @@ export async function screenshot(page: Page, name: string, fullPage = true) {
   await page.screenshot({ path: resolve(SCREENSHOT_DIR, `${name}.png`), fullPage })
 }
 
-/** The three result images are shown and are real 28x28 PNGs. */
-export async function expectResults(page: Page) {
-  for (const name of ['Original', 'Noisy', 'Denoised']) {
+/**
+ * The result images are shown and are real 28x28 PNGs: the original, noisy and denoised image when
+ * noise was added (the demo), the received and the denoised image when it was not (an upload, which is
+ * denoised as it is).
+ */
+export async function expectResults(page: Page, { added = true }: { added?: boolean } = {}) {
+  for (const name of added ? ['Original', 'Noisy', 'Denoised'] : ['Received', 'Denoised']) {
     const img = page.getByRole('img', { name: `${name} image, 28 by 28 pixels` })
     await expect(img).toBeVisible()
     await expect(img).toHaveAttribute('src', /^data:image\/png;base64,/)
