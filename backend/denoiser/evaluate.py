@@ -20,7 +20,7 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from . import baselines, data, figures, realinputs
+from . import baselines, data, figures, noisyinputs, realinputs
 from .export import read_metadata, write_json
 from .latent_report import evaluate_latent
 from .metrics import image_metrics
@@ -49,6 +49,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0, help="seed of the noise draws")
     parser.add_argument("--real-inputs", type=int, default=200,
                         help="test digits handed over as drawings, photos, ruled paper... (realinputs); 0 disables")
+    parser.add_argument("--noisy-inputs", type=int, default=200,
+                        help="test digits sent as files that already carry noise (noisyinputs); 0 disables")
     parser.add_argument("--versus", default=None,
                         help="another model directory (e.g. the U-Net) to show beside this one in the grid")
     parser.add_argument("--latent-only", action="store_true",
@@ -136,6 +138,20 @@ def real_inputs(denoise, images: np.ndarray, report_dir: Path, seed: int) -> dic
     return results
 
 
+def noisy_inputs(denoise, images: np.ndarray, report_dir: Path, seed: int) -> dict:
+    """The noisy-input benchmark (denoiser.noisyinputs) on `images`, and its figure report/noisy_inputs.png."""
+    def batched(received):
+        return in_batches(denoise, received)
+
+    started = time.perf_counter()
+    results = noisyinputs.benchmark(batched, images, seed=seed)
+    realinputs.figure(noisyinputs.examples(batched, images[0], seed=seed), report_dir / "noisy_inputs.png",
+                      "Noisy files: what was sent, what the model received, its output (no noise added)")
+    print(f"noisy inputs: {len(images)} test digits x {len(results['kinds'])} kinds in "
+          f"{time.perf_counter() - started:.0f} s", flush=True)
+    return results
+
+
 def main(argv: list[str] | None = None) -> Path:
     """Evaluate, write the report and the model's companions; returns the report path."""
     args = parse_args(argv)
@@ -187,11 +203,14 @@ def main(argv: list[str] | None = None) -> Path:
 
     if args.real_inputs:
         tables["real_inputs"] = real_inputs(denoise, images[:args.real_inputs], report_dir, args.seed)
+    if args.noisy_inputs:
+        tables["noisy_inputs"] = noisy_inputs(denoise, images[:args.noisy_inputs], report_dir, args.seed)
 
     command = "python -m denoiser.evaluate " + shlex.join(argv if argv is not None else sys.argv[1:])
     metadata["metrics"]["test"] = tables["test"]
-    if "real_inputs" in tables:
-        metadata["metrics"]["real_inputs"] = tables["real_inputs"]
+    for name in ("real_inputs", "noisy_inputs"):
+        if name in tables:
+            metadata["metrics"][name] = tables[name]
     metadata["evaluation"] = {"command": command, "test_images": len(clean), "noise_seed": args.seed,
                               "dataset_source": dataset.source}
     write_json(model_dir / "metadata.json", metadata)

@@ -24,6 +24,7 @@ import time
 import numpy as np
 
 from denoiser import metrics, noise, preprocess
+from denoiser.imaging import noise_level
 
 KINDS = ("png28", "scan10x", "scan10x_jpeg", "grain10x", "salt_pepper28", "faint28")
 LEVELS = {"png28": (0.3, 0.5), "scan10x": (0.3, 0.5), "scan10x_jpeg": (0.3, 0.5), "grain10x": (0.3, 0.5),
@@ -75,14 +76,13 @@ def prepare_kind(kind: str, images: np.ndarray, sigma: float, seed: int = 0) -> 
         try:
             prepared = preprocess.prepare_digit(data)
             seen.append(prepared.digit)
-            estimates.append(prepared.report.get("noise_estimate", float("nan")))
+            estimates.append(noise_level.model_sigma(prepared.digit.astype(np.float32) / 255))
         except preprocess.BlankImageError:
             seen.append(np.zeros((28, 28), np.uint8))
             refused += 1
         seconds += time.perf_counter() - started
-    estimate = float(np.nanmean(estimates)) if estimates and not np.isnan(estimates).all() else None
     stats = {"refused": refused, "ms_per_image": round(1000 * seconds / max(1, len(images)), 2),
-             "noise_estimate": None if estimate is None else round(estimate, 3)}
+             "noise_estimate": round(float(np.mean(estimates)), 3) if estimates else None}
     return preprocess.to_model_input(np.stack(seen)), stats
 
 
@@ -125,6 +125,21 @@ def markdown_table(results: dict) -> str:
         lines.append(f"| {name} | {row['psnr']:.2f} | {row['ssim']:.3f} | {own} | {row['refused']} | {estimate} "
                      f"| {row['ms_per_image']} |")
     return "\n".join(lines)
+
+
+def examples(denoise_fn, digit: np.ndarray, seed: int = 0) -> dict:
+    """For the figure: per kind at its highest level (the file as sent, the 28x28 the model received, the output)."""
+    from PIL import Image
+
+    shown = {}
+    for kind in KINDS:
+        sigma = LEVELS[kind][-1]
+        data = render(kind, digit, sigma, seed)
+        sent = np.asarray(Image.open(io.BytesIO(data)).convert("RGB").resize((160, 160), Image.Resampling.NEAREST))
+        received = preprocess.to_model_input(preprocess.prepare_digit(data).digit)
+        denoised = np.asarray(denoise_fn(received), np.float32)[0, ..., 0]
+        shown[f"{kind} {sigma:g}"] = (sent, received[0, ..., 0], denoised)
+    return shown
 
 
 # The noisy examples the UI's gallery offers and the README's curl lines send (frontend/public/examples/):

@@ -249,7 +249,7 @@ def examples(denoise_fn, digit: np.ndarray, kinds=KINDS, seed: int = 0) -> dict:
     return shown
 
 
-def figure(shown: dict, path) -> None:
+def figure(shown: dict, path, title: str | None = None) -> None:
     """report/real_inputs.png: one column per kind, rows: the upload, the 28x28 the model saw, the output."""
     import matplotlib
 
@@ -268,7 +268,8 @@ def figure(shown: dict, path) -> None:
             if column == 0:
                 axis.set_ylabel(label, fontsize=9)
         axes[0, column].set_title(kind.replace("_", " "), fontsize=8)
-    fig.suptitle(f"Real inputs: what was handed over, what the model saw, its output (gaussian {NOISE_LEVEL:g})")
+    fig.suptitle(title or "Real inputs: what was handed over, what the model saw, its output "
+                 f"(gaussian {NOISE_LEVEL:g})")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -50,6 +50,19 @@ def _real_inputs_section(results: dict) -> list[str]:
             markdown_table(results), "", "![real inputs](real_inputs.png)", ""]
 
 
+def _noisy_inputs_section(results: dict) -> list[str]:
+    from .noisyinputs import markdown_table
+
+    return [f"## Noise people already have ({results['images']} test digits whose files carry the noise)", "",
+            "Each test digit is sent as a file that already carries its noise: a noisy 28x28 PNG, a 10x dark-on-"
+            "light scan of it and that scan as a JPEG (quality 75), the clean digit scanned at 10x with camera "
+            "grain on every scanned pixel, salt-and-pepper specks and a faint digit under light noise "
+            "(`denoiser.noisyinputs`), with the API's default options (no noise added). PSNR and SSIM of the "
+            "answer against the clean digit; a refused file counts as a black answer. The noise estimate is "
+            "the blind estimate (sigma, [0, 1] scale) of what the model received.", "",
+            markdown_table(results), "", "![noisy inputs](noisy_inputs.png)", ""]
+
+
 def render_report(metadata: dict, tables: dict, headline: list, n_images: int, baseline_limit: int,
                   command: str) -> str:
     """The markdown report: model card summary, metric tables and figures."""
@@ -80,6 +93,8 @@ def render_report(metadata: dict, tables: dict, headline: list, n_images: int, b
                   "![PSNR against noise level](psnr_vs_level.png)", ""]
     if "real_inputs" in tables:
         lines += _real_inputs_section(tables["real_inputs"])
+    if "noisy_inputs" in tables:
+        lines += _noisy_inputs_section(tables["noisy_inputs"])
     if "versus" in tables:
         versus = tables["versus"]
         lines += [f"## Against {versus['model']}", "",

@@ -12,7 +12,8 @@ from denoiser.baselines import METHODS
 
 
 def post(client, data: bytes, **form):
-    return client.post("/compare", data={"image": (io.BytesIO(data), "digit.png"), **form})
+    """POST /compare with gaussian noise 0.5 added server-side unless `form` names other noise."""
+    return client.post("/compare", data={"image": (io.BytesIO(data), "digit.png"), "noise": "gaussian", **form})
 
 
 @pytest.fixture()
@@ -53,7 +54,7 @@ def test_every_model_of_the_dataset_and_the_tuned_baselines_answer(client, examp
 def test_the_default_model_sees_the_same_noisy_image_as_denoise(client, example, images):
     compared = post(client, example[0], seed="9", level="0.6").get_json()
     denoised = client.post("/denoise", data={"image": (io.BytesIO(example[0]), "d.png"), "seed": "9",
-                                             "level": "0.6"}).get_json()
+                                             "noise": "gaussian", "level": "0.6"}).get_json()
     assert compared["noisy"] == denoised["noisy"] and compared["input"] == denoised["input"]
     default = next(r for r in compared["results"] if r["default"])
     assert default["denoised"] == denoised["denoised"]

@@ -18,7 +18,7 @@ def post_file(client, data: bytes, **form):
 
 
 def test_multipart_answer_shape(client, example, images):
-    response = post_file(client, example[0], seed="7")
+    response = post_file(client, example[0], seed="7", noise="gaussian")
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["model"]["name"] == "mnist" and isinstance(body["model"]["version"], int)
@@ -35,7 +35,7 @@ def test_multipart_answer_shape(client, example, images):
 
 
 def test_metrics_match_the_images_and_denoising_helps(client, example, images):
-    body = post_file(client, example[0], seed="11", preprocess="resize").get_json()
+    body = post_file(client, example[0], seed="11", preprocess="resize", noise="gaussian").get_json()
     clean = images.decode_data_url(body["input"]) / 255.0
     noisy = images.decode_data_url(body["noisy"]) / 255.0
     denoised = images.decode_data_url(body["denoised"]) / 255.0
@@ -49,9 +49,9 @@ def test_metrics_match_the_images_and_denoising_helps(client, example, images):
 
 
 def test_seed_reproduces_noise_server_side(client, example, images):
-    first = post_file(client, example[0], seed="5").get_json()
-    again = post_file(client, example[0], seed="5").get_json()
-    other = post_file(client, example[0], seed="6").get_json()
+    first = post_file(client, example[0], seed="5", noise="gaussian").get_json()
+    again = post_file(client, example[0], seed="5", noise="gaussian").get_json()
+    other = post_file(client, example[0], seed="6", noise="gaussian").get_json()
     assert first["noisy"] == again["noisy"] and first["denoised"] == again["denoised"]
     assert first["noisy"] != other["noisy"]
     clean = to_model_input(images.decode_data_url(first["input"]))

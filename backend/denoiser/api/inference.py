@@ -12,6 +12,7 @@ from denoiser.api.errors import ApiError
 from denoiser.api.inputs import Options, Payload, parse_options, read_payload
 from denoiser.api.observability import observe_model
 from denoiser.api.request_cache import RequestCaches, digest
+from denoiser.imaging import noise_level
 
 bp = Blueprint("inference", __name__)
 
@@ -108,6 +109,13 @@ def image_scores(reference: np.ndarray, estimate: np.ndarray) -> list[dict[str, 
             for p, s, m in zip(psnr, ssim, mse)]
 
 
+def noise_estimates(received: np.ndarray, denoised: np.ndarray) -> dict[str, float]:
+    """The blind noise estimate (sigma on the [0, 1] scale) of what the model received and of its answer: what
+    can honestly be said of an upload's noise without a clean reference."""
+    return {"noise_estimate": round(noise_level.model_sigma(received[..., 0]), 3),
+            "denoised_noise_estimate": round(noise_level.model_sigma(denoised[..., 0]), 3)}
+
+
 def data_url(image: np.ndarray) -> str:
     """A float [28, 28, 1] image as a PNG data URL."""
     return preprocess.to_data_url(preprocess.encode_png(image))
@@ -194,7 +202,8 @@ def denoise():
     else:
         metrics_of = [None] * count
     results = [{"input": data_url(clean[i]), "noisy": data_url(noisy[i]), "denoised": data_url(denoised[i]),
-                "metrics": metrics_of[i], "typicality": typical[i], **seen[i]} for i in range(count)]
+                "metrics": metrics_of[i], **noise_estimates(noisy[i], denoised[i]), "typicality": typical[i],
+                **seen[i]} for i in range(count)]
     watch.lap("encode")
     body = {
         "model": {"name": model.name, "version": model.version},

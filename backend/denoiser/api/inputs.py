@@ -32,7 +32,7 @@ class Payload:
 class Options:
     """Validated request options (defaults from docs/api-contract.md)."""
 
-    noise: str = "gaussian"
+    noise: str = "none"  # the API denoises what it is given; the UI's demo asks for added noise
     level: float = 0.5
     seed: int = 0
     preprocess: str = "mnist"
@@ -150,5 +150,5 @@ def parse_options(raw: dict) -> Options:
     model = raw.get("model")
     if model is not None and (not isinstance(model, str) or not model):
         raise ApiError(400, "invalid_option", "`model` must be a model name")
-    return Options(noise=_choice(raw, "noise", NOISE_TYPES, "gaussian"), level=level, seed=seed,
+    return Options(noise=_choice(raw, "noise", NOISE_TYPES, "none"), level=level, seed=seed,
                    preprocess=_choice(raw, "preprocess", PREPROCESS_MODES, "mnist"), model=model or None)

@@ -56,7 +56,8 @@ def _errors(*statuses: str) -> dict:
 
 
 OPTIONS = {
-    "noise": {"type": "string", "enum": list(NOISE_TYPES), "default": "gaussian"},
+    "noise": {"type": "string", "enum": list(NOISE_TYPES), "default": "none",
+              "description": "noise added server-side before denoising (the demo); `none` denoises the image as sent"},
     "level": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5},
     "seed": {"type": "integer", "minimum": 0, "maximum": MAX_SEED, "description": "random when absent"},
     "preprocess": {"type": "string", "enum": list(PREPROCESS_MODES), "default": "mnist"},
@@ -81,6 +82,12 @@ SCHEMAS = {
                             "EXIF rotation); the whole image for preprocess=resize; null for `instances`."},
     "PreprocessReport": _obj(
         {"mode": {"type": "string", "enum": [*PREPROCESS_MODES, "instances"]},
+         "path": {"type": "string", "enum": ["clean", "noisy"],
+                  "description": "noisy: the upload carried noise, so the digit was located on a smoothed copy "
+                                 "and the model got the upload's own pixels (no thresholding, no stroke repair)"},
+         "upload_noise_estimate": {"type": "number", "description": "raw noise estimate at the upload's own scale"},
+         "digit_located": {"type": "boolean", "description": "noisy path: false when no digit-shaped ink stood "
+                                                            "out of the noise and the whole image was used"},
          "inverted": {"type": "boolean", "description": "dark ink on light paper, turned white on black"},
          "background_removed": {"type": "boolean",
                                 "description": "uneven light, shadow or paper colour was divided out"},
@@ -114,9 +121,17 @@ SCHEMAS |= {
 }
 SCHEMAS |= {
     "DenoiseResult": _obj({"input": _ref("DataUrl"), "noisy": _ref("DataUrl"), "denoised": _ref("DataUrl"),
-                           "metrics": _ref("Metrics"), "typicality": _ref("Typicality"), "crop": _ref("Crop"),
+                           "metrics": _ref("Metrics"),
+                           "noise_estimate": {"type": "number", "minimum": 0,
+                                              "description": "blind estimate of the noise level (sigma of "
+                                                             "gaussian noise, [0, 1] scale) of what the model "
+                                                             "received, i.e. of `noisy`"},
+                           "denoised_noise_estimate": {"type": "number", "minimum": 0,
+                                                       "description": "the same estimate of `denoised`"},
+                           "typicality": _ref("Typicality"), "crop": _ref("Crop"),
                            "preprocess": _ref("PreprocessReport")},
-                          ["input", "noisy", "denoised", "metrics", "typicality", "crop", "preprocess"]),
+                          ["input", "noisy", "denoised", "metrics", "noise_estimate", "denoised_noise_estimate",
+                           "typicality", "crop", "preprocess"]),
     "EncodeResult": _obj({"latent": VECTOR,
                           "projection": {"type": "array", "items": NUMBER, "minItems": 2, "maxItems": 2,
                                          "nullable": True, "description": "where the code lands on the latent map"},
@@ -177,7 +192,8 @@ SCHEMAS["DenoiseResponse"] = _obj(
      "noise": _obj({"type": TEXT, "level": NUMBER, "seed": {"type": "integer"}}, ["type", "level", "seed"]),
      "results": {"type": "array", "items": _ref("DenoiseResult"), "minItems": 1},
      **SCHEMAS["DenoiseResult"]["properties"], "timings_ms": _ref("Timings"), "request_id": TEXT},
-    ["model", "noise", "results", "input", "noisy", "denoised", "metrics", "crop", "preprocess", "timings_ms",
+    ["model", "noise", "results", "input", "noisy", "denoised", "metrics", "noise_estimate", "denoised_noise_estimate",
+     "crop", "preprocess", "timings_ms",
      "request_id"])
 SCHEMAS["EncodeResponse"] = _obj(
     {"model": _ref("ModelRef"), "latent_dim": {"type": "integer"},
@@ -350,7 +366,7 @@ def build_spec() -> dict:
     """The OpenAPI 3.0.3 document describing every endpoint, body, answer and error."""
     free_object = {"type": "object", "additionalProperties": True}
     paths = {
-        "/denoise": {"post": _post("Denoise images (noise added server-side first).",
+        "/denoise": {"post": _post("Denoise images as sent (or with noise added server-side first, for the demo).",
                                    _ref("DenoiseResponse"), png=True)},
         "/encode": {"post": _post("Latent vectors, where they land on the latent map, their nearest test digits "
                                   "and vote, and how typical each input is.", _ref("EncodeResponse"), png=False)},

@@ -53,10 +53,10 @@ class Located:
     located: bool = True  # False: no digit-shaped ink stood out of the noise, the whole image is used
 
 
-def small_copy(grey: np.ndarray) -> tuple[np.ndarray, float]:
-    """(an area-averaged copy whose longer side is at most LOCATE_SIDE, its scale factor to `grey`)."""
+def small_copy(grey: np.ndarray, side: int = LOCATE_SIDE) -> tuple[np.ndarray, float]:
+    """(an area-averaged copy whose longer side is at most `side`, its scale factor to `grey`)."""
     height, width = grey.shape
-    factor = max(1.0, max(height, width) / LOCATE_SIDE)
+    factor = max(1.0, max(height, width) / side)
     if factor == 1:
         return grey, factor
     size = (max(1, round(width / factor)), max(1, round(height / factor)))
@@ -100,8 +100,8 @@ def locate(grey: np.ndarray) -> Located:
     (left, right), centre_x = _extent(weights.sum(axis=0))
     (top, bottom), centre_y = _extent(weights.sum(axis=1))
     box = (left * factor, top * factor, (right - left) * factor, (bottom - top) * factor)
-    return Located(tuple(int(round(v)) for v in box), ((centre_x + 0.5) * factor - 0.5, (centre_y + 0.5) * factor - 0.5),
-                   bool(inverted), len(kept))
+    centre = ((centre_x + 0.5) * factor - 0.5, (centre_y + 0.5) * factor - 0.5)
+    return Located(tuple(int(round(v)) for v in box), centre, bool(inverted), len(kept))
 
 
 def _extent(mass: np.ndarray) -> tuple[tuple[int, int], float]:

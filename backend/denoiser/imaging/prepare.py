@@ -29,9 +29,10 @@ BORDER = 1  # the digit stays this far from the frame's edge (98.8% of MNIST tra
 PREPROCESS_MODES = ("mnist", "resize")
 # An upload is noisy when its raw noise estimate (per pixel, or on the locating copy, where averaging has
 # taken away fine grain but not coarse, scanned noise) passes NOISY, or when specks cover SPECKS of it. Clean
-# drawings read 0.000 and phone photos 0.001-0.003; noisy digits from 0.02 (light noise) up.
+# drawings read 0.000 and phone photos 0.002-0.004; noisy digits from 0.04 (10x scans at sigma 0.3) up.
 NOISY = 0.015
 SPECKS = 0.03
+COARSE = (64, 32)  # longer sides of the copies where coarse noise is looked for
 
 
 @dataclass
@@ -106,9 +107,9 @@ def noisy_digit(grey: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int, int]
 
 
 def is_noisy(grey: np.ndarray) -> tuple[bool, float]:
-    """(whether `grey` carries noise that the clean path would read as ink, the larger raw estimate: per
-    pixel or on the locating copy, where a scan's coarse noise shows)."""
-    estimate = max(noise_level.sigma(grey), noise_level.sigma(noisy.small_copy(grey)[0]))
+    """(whether `grey` carries noise that the clean path would read as ink, the largest raw estimate: per
+    pixel, or on area-averaged copies of COARSE sides, where a scan's coarse noise shows)."""
+    estimate = max([noise_level.sigma(grey)] + [noise_level.sigma(noisy.small_copy(grey, side)[0]) for side in COARSE])
     return estimate > NOISY or noise_level.impulses(grey) > SPECKS, estimate
 
 

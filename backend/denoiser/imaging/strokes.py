@@ -10,7 +10,6 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-
 FIT_SIZE = 20
 DIGIT_PX = 80  # the working digit's longer side: 4 working pixels per output pixel
 SCALE = DIGIT_PX / FIT_SIZE
