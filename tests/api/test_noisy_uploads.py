@@ -133,3 +133,15 @@ def test_pure_noise_is_answered_and_called_atypical(client):
         assert body["noise_estimate"] > 0.2
         atypical += body["typicality"] is not None and not body["typicality"]["typical"]
     assert atypical >= 4
+
+
+def test_a_one_pixel_wide_stroke_at_20x20_is_centred_not_a_server_error(client):
+    """A plain bar (a "1" drawn with a ruler) fits into 20x20 as a single column of pixels."""
+    from PIL import Image
+
+    bar = np.full((56, 56), 255, np.uint8)
+    bar[8:48, 25:32] = 0
+    buffer = io.BytesIO()
+    Image.fromarray(bar, "L").save(buffer, "PNG")
+    response = client.post("/denoise", data={"image": (io.BytesIO(buffer.getvalue()), "bar.png")})
+    assert response.status_code == 200, response.get_json()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from denoiser.imaging import robust
 from denoiser.imaging.errors import BlankImageError
 
 SMALL_SIDE = 128  # the background is estimated on a copy this large (longer side)
@@ -62,14 +63,14 @@ def _is_dark_on_light(grey: np.ndarray, small: np.ndarray) -> bool:
     median, low, high = (float(value) for value in np.percentile(small, [50, 0.2, 99.8]))
     if max(median - low, high - median) < MIN_CONTRAST / 2:  # faint ink: fall back to the border's level
         border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-        return float(np.median(border)) > 0.5
+        return robust.median(border) > 0.5
     return median - low > high - median
 
 
 def _rough_width(small: np.ndarray) -> float:
     """A first guess of the width of ink-dark strokes on the small copy: 2 x area / perimeter of the pixels
     that darken the paper by more than STRONG_INK (shadows and uneven light never do)."""
-    median = float(np.median(small))
+    median = robust.median(small)
     mask = ((small - median) / max(1.0 - median, 0.05) > STRONG_INK).astype(np.uint8)
     if not mask.any():
         return 0.0
@@ -142,15 +143,14 @@ def _remove_lines(ink: np.ndarray, mask: np.ndarray, low: np.ndarray) -> int:
 
 def _threshold(ink: np.ndarray) -> float:
     """Otsu's threshold of the ink map, never below the paper's noise floor or half MIN_CONTRAST."""
-    from skimage.filters import threshold_otsu
-
-    step = max(1, int(np.sqrt(ink.size / 50_000)))
+    step = max(1, int(np.sqrt(ink.size / 20_000)))
     sample = ink[::step, ::step]
-    median = float(np.median(sample))
-    noise = 1.4826 * float(np.median(np.abs(sample - median)))
+    median = robust.median(sample)
+    noise = 1.4826 * robust.median(np.abs(sample - median))
     floor = max(median + 6 * noise, MIN_CONTRAST)
-    otsu = float(threshold_otsu(sample)) if sample.max() > sample.min() else floor
-    return max(otsu, floor)
+    # Otsu on the 8-bit ink map (OpenCV; scikit-image's float version bins the same range 10x slower)
+    otsu, _ = cv2.threshold(np.round(sample * 255).astype(np.uint8), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return max((otsu + 0.5) / 255, floor)
 
 
 def digit_components(slices: list, mass: np.ndarray, shape) -> tuple[list[int], int]:

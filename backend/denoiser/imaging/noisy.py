@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from denoiser.imaging import noise_level
+from denoiser.imaging import noise_level, robust
 from denoiser.imaging.errors import BlankImageError
 from denoiser.imaging.ink import digit_components
 
@@ -96,7 +96,7 @@ def locate(grey: np.ndarray) -> Located:
         side = max(height, width) * FIT_SIZE / IMAGE_SIZE
         return Located((int((width - side) / 2), int((height - side) / 2), int(side), int(side)),
                        ((width - 1) / 2, (height - 1) / 2), bool(inverted), 0, located=False)
-    weights = np.clip(bright - np.median(paper), 0, None) * np.isin(labels, kept)
+    weights = np.clip(bright - robust.median(paper), 0, None) * np.isin(labels, kept)
     (left, right), centre_x = _extent(weights.sum(axis=0))
     (top, bottom), centre_y = _extent(weights.sum(axis=1))
     box = (left * factor, top * factor, (right - left) * factor, (bottom - top) * factor)
@@ -168,9 +168,9 @@ def levels(frame: np.ndarray) -> np.ndarray:
     if float(smooth.max() - smooth.min()) <= 1e-6:
         return frame
     threshold = float(threshold_otsu(smooth))
-    paper = float(np.median(frame[smooth <= threshold]))
+    paper = robust.median(frame[smooth <= threshold])
     core = smooth >= threshold + 0.5 * (float(smooth.max()) - threshold)
-    ink = float(np.median(frame[core]))
+    ink = robust.median(frame[core])
     if ink - paper < MIN_CONTRAST or (paper <= LEVELS_KEPT and ink >= 1 - 2 * LEVELS_KEPT):
         return frame  # too faint to measure, or already at MNIST's levels (the estimates are noisy themselves)
     return np.clip((frame - paper) / (ink - paper), 0, 1).astype(np.float32)

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from denoiser.imaging import ink as inks
-from denoiser.imaging import noise_level, noisy, strokes
+from denoiser.imaging import noise_level, noisy, robust, strokes
 from denoiser.imaging.decode import DEFAULT_MAX_PIXELS, open_image_sized, to_grey
 from denoiser.imaging.errors import BlankImageError
 from denoiser.imaging.pixels import IMAGE_SIZE, to_uint8
@@ -63,9 +62,10 @@ def _centre(fitted: np.ndarray) -> np.ndarray:
     peak = float(fitted.max())
     if peak <= 0:
         raise BlankImageError("the strokes vanish at 20x20 pixels")
+    from scipy import ndimage
+
     fitted = fitted / peak
-    moments = cv2.moments(fitted)
-    centre_y, centre_x = moments["m01"] / moments["m00"], moments["m10"] / moments["m00"]
+    centre_y, centre_x = ndimage.center_of_mass(fitted)
     height, width = fitted.shape
     top = min(max(round(MNIST_CENTRE - centre_y), BORDER), max(BORDER, IMAGE_SIZE - BORDER - height))
     left = min(max(round(MNIST_CENTRE - centre_x), BORDER), max(BORDER, IMAGE_SIZE - BORDER - width))
@@ -106,6 +106,27 @@ def noisy_digit(grey: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int, int]
     return to_uint8(noisy.levels(frame)), box, report
 
 
+def mnist_framed(grey: np.ndarray) -> np.ndarray | None:
+    """The 28x28 white-on-black digit when a clean `grey` is already one framed as MNIST frames its digits (28x28,
+    either polarity, the ink's box FIT_SIZE +- 2 pixels on its longer side, the centre of mass within a pixel of
+    MNIST_CENTRE), else None: such an upload is used as it is, since cropping and refitting it again only
+    resamples it (an MNIST file, or the app's own 28x28 download of a digit)."""
+    if grey.shape != (IMAGE_SIZE, IMAGE_SIZE):
+        return None
+    digit = 1.0 - grey if robust.median(grey) > 0.5 else grey
+    ink = digit > 0.1 * float(digit.max())
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if rows.size == 0 or float(digit.max() - digit.min()) < MIN_CONTRAST:
+        return None
+    longer = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
+    mass = float(digit.sum())
+    centre_y = float(digit.sum(axis=1) @ np.arange(IMAGE_SIZE)) / mass
+    centre_x = float(digit.sum(axis=0) @ np.arange(IMAGE_SIZE)) / mass
+    if abs(longer - FIT_SIZE) > 2 or max(abs(centre_y - MNIST_CENTRE), abs(centre_x - MNIST_CENTRE)) > 1.0:
+        return None
+    return digit
+
+
 def is_noisy(grey: np.ndarray) -> tuple[bool, float]:
     """(whether `grey` carries noise that the clean path would read as ink, the largest raw estimate: per
     pixel, or on area-averaged copies of COARSE sides, where a scan's coarse noise shows)."""
@@ -144,7 +165,12 @@ def prepare_image(image, original_size: tuple[int, int], mode: str = "mnist") ->
     if mode == "resize":
         return Prepared(resize_form(grey), [0, 0, *original_size], {"mode": "resize"})
     noisy_upload, estimate = is_noisy(grey)
-    digit, box, report = (noisy_digit if noisy_upload else mnist_digit)(grey)
+    framed = None if noisy_upload else mnist_framed(grey)
+    if framed is not None:
+        digit, box = to_uint8(framed), (0, 0, IMAGE_SIZE, IMAGE_SIZE)
+        report = {"mode": "mnist", "path": "clean", "inverted": bool(framed is not grey), "already_mnist": True}
+    else:
+        digit, box, report = (noisy_digit if noisy_upload else mnist_digit)(grey)
     report["upload_noise_estimate"] = round(estimate, 4)
     return Prepared(digit, _to_original(box, image.size, original_size), report)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from denoiser.imaging import robust
+
 FIT_SIZE = 20
 DIGIT_PX = 80  # the working digit's longer side: 4 working pixels per output pixel
 SCALE = DIGIT_PX / FIT_SIZE
@@ -55,7 +57,7 @@ def stroke_width(digit: np.ndarray) -> float:
     if length == 0:
         return 0.0
     by_mass = float(np.clip(digit, 0, 1).sum()) / length
-    thickness = 2 * float(np.median(_distance_to_background(core)[skeleton])) - 1
+    thickness = 2 * robust.median(_distance_to_background(core)[skeleton]) - 1
     return min(by_mass, max(thickness, 1.0))
 
 
