@@ -6,6 +6,8 @@ white on black) with noise of level `sigma` baked into the file, deterministical
 - `png28`: the noisy digit itself as a 28x28 PNG, `clip(x + sigma * N(0, 1))` (DESIGN.md's gaussian noise);
 - `scan10x`: that noisy digit printed dark on light and scanned at 10x (each pixel a 10x10 block), PNG;
 - `scan10x_jpeg`: the same scan as a JPEG of quality 75;
+- `scan10x_cropped`: the same scan cropped tight around the digit (6 scanned pixels of paper beyond its box),
+  as people crop a photo to the digit: the square the model needs runs past the image;
 - `grain10x`: the clean digit scanned at 10x, then camera grain of `sigma` on every scanned pixel (PNG);
 - `salt_pepper28`: a 28x28 PNG with a share `sigma` of its pixels turned black or white;
 - `faint28`: a faint digit (contrast 0.3) with light gaussian noise `sigma`, 28x28 PNG.
@@ -26,9 +28,10 @@ import numpy as np
 from denoiser import metrics, noise, preprocess
 from denoiser.imaging import noise_level
 
-KINDS = ("png28", "scan10x", "scan10x_jpeg", "grain10x", "salt_pepper28", "faint28")
-LEVELS = {"png28": (0.3, 0.5), "scan10x": (0.3, 0.5), "scan10x_jpeg": (0.3, 0.5), "grain10x": (0.3, 0.5),
-          "salt_pepper28": (0.1,), "faint28": (0.1,)}
+KINDS = ("png28", "scan10x", "scan10x_jpeg", "scan10x_cropped", "grain10x", "salt_pepper28", "faint28")
+LEVELS = {"png28": (0.3, 0.5), "scan10x": (0.3, 0.5), "scan10x_jpeg": (0.3, 0.5), "scan10x_cropped": (0.3, 0.5),
+          "grain10x": (0.3, 0.5), "salt_pepper28": (0.1,), "faint28": (0.1,)}
+CROP_MARGIN = 6  # scanned pixels of paper kept beyond the digit's box in `scan10x_cropped`
 SCALE = 10  # a scan's pixels per digit pixel
 FAINT_CONTRAST = 0.3
 
@@ -50,10 +53,15 @@ def render(kind: str, digit: np.ndarray, sigma: float, seed: int = 0) -> bytes:
     """Encoded bytes of `digit` (uint8 28x28, white on black) as `kind` (see KINDS) with noise level `sigma`."""
     rng = np.random.default_rng(seed)
     clean = digit.astype(np.float32) / 255.0
-    if kind in ("png28", "scan10x", "scan10x_jpeg"):
+    if kind in ("png28", "scan10x", "scan10x_jpeg", "scan10x_cropped"):
         noisy = noise.add_noise(clean, "gaussian", sigma, rng)
         if kind == "png28":
             return _png(noisy)
+        if kind == "scan10x_cropped":
+            rows, cols = np.nonzero(digit)
+            top, left = max(0, rows.min() * SCALE - CROP_MARGIN), max(0, cols.min() * SCALE - CROP_MARGIN)
+            bottom, right = (rows.max() + 1) * SCALE + CROP_MARGIN, (cols.max() + 1) * SCALE + CROP_MARGIN
+            return _png(_scanned(noisy)[top:bottom, left:right])
         return _png(_scanned(noisy)) if kind == "scan10x" else _png(_scanned(noisy), "JPEG", quality=75)
     if kind == "grain10x":
         scan = _scanned(clean)

@@ -37,7 +37,11 @@ FIT_SIZE, IMAGE_SIZE, CENTRE = 20, 28, 14.0
 SPECKS = 0.03  # a share of specks (noise_level.impulses) above this gets a median filter first
 MIN_CONTRAST = 0.1
 LEVELS_KEPT = 0.05  # paper within this of 0 and ink within twice this of 1 are left as they are
-EXTENT = 0.02  # the digit's box holds the ink's mass from this share to 1 - this share, along each axis
+# the digit's box holds the ink's mass from a share to 1 - that share along each axis: a small share where
+# little noise is left on the locating copy (a tight crop's box is then the ink's own), a larger one under
+# heavy noise, whose tails would otherwise widen the box (measured on noisyinputs' scans)
+NOISE_FOR_EXTENT = (0.03, 0.07)
+EXTENT = (0.002, 0.02)
 SNAP_SIZE = 0.3  # an upload whose digit is framed as MNIST's, to within this fraction of its size ...
 SNAP_CENTRE = 2.0  # ... and this many output pixels of MNIST_CENTRE, is resized whole
 
@@ -63,21 +67,23 @@ def small_copy(grey: np.ndarray, side: int = LOCATE_SIDE) -> tuple[np.ndarray, f
     return cv2.resize(grey, size, interpolation=cv2.INTER_AREA), max(height, width) / max(size)
 
 
-def _smoothed(grey: np.ndarray) -> tuple[np.ndarray, float]:
-    """(the locating copy: small, despeckled and blurred, its scale factor to `grey`)."""
+def _smoothed(grey: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """(the locating copy: small, despeckled and blurred, its scale factor to `grey`, the noise on the small
+    copy before the blur)."""
     small, factor = small_copy(grey)
     if noise_level.impulses(small) > SPECKS:
         small = cv2.medianBlur(np.round(small * 255).astype(np.uint8), 3).astype(np.float32) / 255
-    left = noise_level.sigma(small)
+    # the noise left on it; a scan's coarse (blocky) noise shows better on a copy half as large
+    left = max(noise_level.sigma(small), noise_level.sigma(small_copy(grey, LOCATE_SIDE // 2)[0]))
     blur = float(np.clip(4 * left, 0.7, 2.0)) * max(small.shape) / IMAGE_SIZE
-    return cv2.GaussianBlur(small, (0, 0), blur, borderType=cv2.BORDER_REFLECT), factor
+    return cv2.GaussianBlur(small, (0, 0), blur, borderType=cv2.BORDER_REFLECT), factor, left
 
 
 def locate(grey: np.ndarray) -> Located:
     """The digit on a noisy grey image; BlankImageError when it holds only noise or nothing."""
     from skimage.filters import threshold_otsu
 
-    smooth, factor = _smoothed(grey)
+    smooth, factor, left = _smoothed(grey)
     median, low, high = (float(v) for v in np.percentile(smooth, [50, 1, 99]))
     inverted = median - low > high - median
     bright = 1.0 - smooth if inverted else smooth
@@ -85,7 +91,6 @@ def locate(grey: np.ndarray) -> Located:
         raise BlankImageError("the image is uniform: nothing to denoise")
     threshold = float(threshold_otsu(bright))
     mask = bright > threshold
-    paper = bright[~mask]
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     mass = np.bincount(labels.ravel(), weights=np.where(mask, bright - threshold, 0).ravel(), minlength=count)
     slices = [(slice(top, top + h), slice(left, left + w)) for left, top, w, h, _ in stats[1:].tolist()]
@@ -96,35 +101,43 @@ def locate(grey: np.ndarray) -> Located:
         side = max(height, width) * FIT_SIZE / IMAGE_SIZE
         return Located((int((width - side) / 2), int((height - side) / 2), int(side), int(side)),
                        ((width - 1) / 2, (height - 1) / 2), bool(inverted), 0, located=False)
-    weights = np.clip(bright - robust.median(paper), 0, None) * np.isin(labels, kept)
-    (left, right), centre_x = _extent(weights.sum(axis=0))
-    (top, bottom), centre_y = _extent(weights.sum(axis=1))
-    box = (left * factor, top * factor, (right - left) * factor, (bottom - top) * factor)
-    centre = ((centre_x + 0.5) * factor - 0.5, (centre_y + 0.5) * factor - 0.5)
-    return Located(tuple(int(round(v)) for v in box), centre, bool(inverted), len(kept))
+    # The digit's mass is measured on the upload's own pixels, inside the kept components (grown by a pixel of
+    # the small copy), less the paper's mean: the noise then averages out instead of pulling the centre and the
+    # box towards the blur's spread or the image's edges.
+    digit = cv2.dilate(np.isin(labels, kept).astype(np.uint8), np.ones((3, 3), np.uint8))
+    digit = cv2.resize(digit, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_NEAREST).astype(bool)
+    raw = 1.0 - grey if inverted else grey
+    weights = np.where(digit, raw - float(raw[~digit].mean()) if (~digit).any() else raw, 0)
+    share = float(np.interp(left, NOISE_FOR_EXTENT, EXTENT))
+    (first_x, last_x), centre_x = _extent(weights.sum(axis=0), share)
+    (first_y, last_y), centre_y = _extent(weights.sum(axis=1), share)
+    box = (first_x, first_y, last_x - first_x, last_y - first_y)
+    return Located(box, (centre_x, centre_y), bool(inverted), len(kept))
 
 
-def _extent(mass: np.ndarray) -> tuple[tuple[int, int], float]:
-    """((first, last + 1) of the cells between EXTENT and 1 - EXTENT of the mass, its centre) along one axis.
+def _extent(mass: np.ndarray, share: float) -> tuple[tuple[int, int], float]:
+    """((first, last + 1) of the cells between `share` and 1 - `share` of the mass, its centre) along one axis.
 
-    Noise that the blur joins to the strokes widens a thresholded box but holds little of the ink's mass; on
-    clean MNIST training digits this extent equals the ink's box (median ratio 1.00, 90th percentile 1.05)."""
-    cumulative = np.cumsum(mass) / mass.sum()
-    first = int(np.searchsorted(cumulative, EXTENT))
-    last = int(np.searchsorted(cumulative, 1 - EXTENT))
-    return (first, last + 1), float((mass * np.arange(mass.size)).sum() / mass.sum())
+    Noise that the blur joins to the strokes widens a thresholded box but holds little of the ink's mass."""
+    cumulative = np.cumsum(mass) / mass.sum()  # not monotonic: the noise left in `mass` averages out in the sum
+    first = int(np.argmax(cumulative >= share))
+    last = mass.size - 1 - int(np.argmax(cumulative[::-1] <= 1 - share))
+    return (first, last + 2), float((mass * np.arange(mass.size)).sum() / mass.sum())
 
 
 def _region(grey: np.ndarray, found: Located) -> tuple[float, float, float]:
     """(left, top, side) of the square that frames the digit as MNIST does, in working pixels."""
     height, width = grey.shape
     side = max(found.box[2], found.box[3]) * IMAGE_SIZE / FIT_SIZE
-    left = found.centre[0] + 0.5 - CENTRE * side / IMAGE_SIZE
-    top = found.centre[1] + 0.5 - CENTRE * side / IMAGE_SIZE
+    # pixel centres: working pixel c is at c + 0.5, output pixel CENTRE at CENTRE + 0.5 of the square's 28 steps
+    left = found.centre[0] + 0.5 - (CENTRE + 0.5) * side / IMAGE_SIZE
+    top = found.centre[1] + 0.5 - (CENTRE + 0.5) * side / IMAGE_SIZE
     whole = float(max(height, width))
     if (height, width) == (IMAGE_SIZE, IMAGE_SIZE):
         return 0.0, 0.0, whole  # the model's own size: re-sampling 784 noisy pixels loses more than re-centring gains
-    offset = max(abs(found.centre[0] + 0.5 - width / 2), abs(found.centre[1] + 0.5 - height / 2)) * IMAGE_SIZE / whole
+    # how far the centre of mass lies from where MNIST puts it, in output pixels, were the image resized whole
+    offset = max(abs((found.centre[0] + 0.5) * IMAGE_SIZE / width - (CENTRE + 0.5)),
+                 abs((found.centre[1] + 0.5) * IMAGE_SIZE / height - (CENTRE + 0.5)))
     if not found.located or (abs(height - width) <= 0.1 * whole and abs(side - whole) <= SNAP_SIZE * whole
                              and offset <= SNAP_CENTRE):
         return 0.0, 0.0, whole  # already framed like MNIST: resized whole, nothing shifts

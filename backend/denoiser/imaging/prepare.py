@@ -28,10 +28,11 @@ BORDER = 1  # the digit stays this far from the frame's edge (98.8% of MNIST tra
 PREPROCESS_MODES = ("mnist", "resize")
 # An upload is noisy when its raw noise estimate (per pixel, or on the locating copy, where averaging has
 # taken away fine grain but not coarse, scanned noise) passes NOISY, or when specks cover SPECKS of it. Clean
-# drawings read 0.000 and phone photos 0.002-0.004; noisy digits from 0.04 (10x scans at sigma 0.3) up.
-NOISY = 0.015
+# drawings read 0.000 and phone photos 0.002-0.004; noisy digits from 0.012 (a 10x scan at sigma 0.3, cropped
+# tight, whose blocks the copies average unevenly) up. Copies smaller than 32 px read clean strokes as noise.
+NOISY = 0.008
 SPECKS = 0.03
-COARSE = (64, 32)  # longer sides of the copies where coarse noise is looked for
+COARSE = (64, 48, 32)  # longer sides of the copies where coarse noise is looked for
 
 
 @dataclass
