@@ -56,16 +56,16 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 frontend: install-frontend ## Build the SPA into frontend/dist
 	cd frontend && npm run build
 
-train: install-python ## Train, export, evaluate and tune its baselines (/compare): make train DATASET=mnist ARCH=unet WIDTH=16 EPOCHS=60
-	$(PY) -m denoiser.train --dataset $(DATASET) --data-dir $(DATA_DIR) --arch $(ARCH) --width $(WIDTH) --epochs $(EPOCHS) \
+train: install-python ## Train, export, evaluate and tune its baselines (/compare): make train DATASET=mnist ARCH=unet WIDTH=16 EPOCHS=60 (denoiser --help lists every command)
+	$(BIN)/denoiser train --dataset $(DATASET) --data-dir $(DATA_DIR) --arch $(ARCH) --width $(WIDTH) --epochs $(EPOCHS) \
 	  --output-dir models --name $(DATASET)
-	$(PY) -m denoiser.evaluate --model "$$(ls -d models/$(DATASET)/[0-9]* | sort -t/ -k3 -n | tail -1)" \
+	$(BIN)/denoiser evaluate --model "$$(ls -d models/$(DATASET)/[0-9]* | sort -t/ -k3 -n | tail -1)" \
 	  --data-dir $(DATA_DIR) --noise $(NOISE)
-	$(PY) -m denoiser.baseline_tuning --model "$$(ls -d models/$(DATASET)/[0-9]* | sort -t/ -k3 -n | tail -1)" \
+	$(BIN)/denoiser tune-baselines --model "$$(ls -d models/$(DATASET)/[0-9]* | sort -t/ -k3 -n | tail -1)" \
 	  --data-dir $(DATA_DIR)
 
 evaluate: install-python ## Evaluate a model against baselines and write its report
-	$(PY) -m denoiser.evaluate --model $(MODEL) --dataset $(DATASET) --data-dir $(DATA_DIR) --noise $(NOISE)
+	$(BIN)/denoiser evaluate --model $(MODEL) --dataset $(DATASET) --data-dir $(DATA_DIR) --noise $(NOISE)
 
 test: install frontend test-python test-frontend test-e2e ## Everything CI runs
 
@@ -93,10 +93,10 @@ lint: install ## ruff + TypeScript type check + hadolint
 # model.tflite (the API's TFLite/XNNPACK fast path) is derived from each served SavedModel and not kept in
 # git: written here once for the models that lack it (about 1 s each), as the api image does at build.
 models-lite: install-python ## Write the missing model.tflite files (the fast path) for the served models
-	$(PY) -m denoiser.lite --missing models
+	$(BIN)/denoiser lite --missing models
 
 serve: install-python models-lite ## gunicorn serving the API (and the built SPA) on $PORT
-	PORT=$(PORT) $(BIN)/gunicorn -c backend/gunicorn.conf.py 'denoiser.api.wsgi:app'
+	PORT=$(PORT) $(BIN)/denoiser serve
 
 dev: install-python ## Flask debug server (development only)
 	$(BIN)/flask --app 'denoiser.api:create_app' run --debug --port $(PORT)
@@ -107,13 +107,13 @@ run: install frontend ## Set up everything and serve UI + API on http://localhos
 	@$(MAKE) --no-print-directory serve
 
 compare: install-python ## Train the seed-report architectures under the same protocol and score them
-	$(PY) -m denoiser.compare --dataset $(DATASET) --data-dir $(DATA_DIR) --markdown runs/compare.md
+	$(BIN)/denoiser compare --dataset $(DATASET) --data-dir $(DATA_DIR) --markdown runs/compare.md
 
 study: install-python ## Reproduce the seed reports' studies: make study NAME=dataset (all when NAME is empty)
-	$(PY) -m denoiser.study $(NAME) --data-dir $(DATA_DIR)
+	$(BIN)/denoiser study $(NAME) --data-dir $(DATA_DIR)
 
 bench: install-python ## Latency: gunicorn vs in-process signature vs naive model.predict
-	$(PY) -m denoiser.bench
+	$(BIN)/denoiser bench
 
 # The compose tool: `docker compose` (v2 plugin) or the standalone `docker-compose` where a Docker engine
 # answers; else podman-compose (on PATH, or installed into the venv from PyPI).

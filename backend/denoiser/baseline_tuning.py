@@ -89,7 +89,7 @@ def tune(model_dir: Path, data_dir: str | None, images: int, seed: int, only: li
 
 def main(argv: list[str] | None = None) -> dict:
     """Command line: tune and save."""
-    parser = argparse.ArgumentParser(prog="python -m denoiser.baseline_tuning", description=__doc__,
+    parser = argparse.ArgumentParser(prog="denoiser tune-baselines", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", required=True, help="model version directory, e.g. models/mnist/5")
     parser.add_argument("--data-dir", default=None)

@@ -307,7 +307,7 @@ def report(results: dict) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """CLI entry point: `python -m denoiser.bench [--requests N] [--image digit.png]`."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="denoiser bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--model-dir", type=Path, default=Settings.from_env().model_dir)
     parser.add_argument("--model", default="mnist")
     parser.add_argument("--version", type=int, help="the model version to serve (default: the highest)")

@@ -21,7 +21,7 @@ from .scoring import score, signature_function
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line flags."""
-    parser = argparse.ArgumentParser(prog="python -m denoiser.compare", description=__doc__,
+    parser = argparse.ArgumentParser(prog="denoiser compare", description=__doc__,
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--archs", default="dense,sparse,conv,conv-bn,conv-deep,conv-pool",
                         help="comma-separated architectures")

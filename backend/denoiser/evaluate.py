@@ -34,7 +34,7 @@ SWEEP_LEVELS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9)
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line flags."""
-    parser = argparse.ArgumentParser(prog="python -m denoiser.evaluate", description=__doc__,
+    parser = argparse.ArgumentParser(prog="denoiser evaluate", description=__doc__,
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--model", required=True, help="model version directory, e.g. models/mnist/5")
     parser.add_argument("--dataset", default=None, help="default: the dataset in the model card")

@@ -78,7 +78,7 @@ def typicality_scores(vae_dir: str, dataset: data.Dataset, seed: int = 0) -> dic
 
 def main(argv: list[str] | None = None) -> None:
     """Print both comparisons."""
-    parser = argparse.ArgumentParser(prog="python -m denoiser.latent_study", description=__doc__,
+    parser = argparse.ArgumentParser(prog="denoiser latent-study", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="models/mnist/5", help="model whose code the map is built from")
     parser.add_argument("--vae", default="models/mnist-vae/1", help="VAE whose scores are compared")

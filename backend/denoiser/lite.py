@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
     or for the highest version of every model under a models/ tree (`make models-lite` runs it)."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m denoiser.lite", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="denoiser lite", description=main.__doc__)
     parser.add_argument("paths", nargs="+", type=Path)
     parser.add_argument("--missing", action="store_true", help="only models that have no model.tflite yet")
     args = parser.parse_args(argv)

@@ -96,7 +96,7 @@ def _variables_bytes(directory: Path) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Re-export each model directory given."""
-    parser = argparse.ArgumentParser(prog="python -m denoiser.reexport", description=__doc__)
+    parser = argparse.ArgumentParser(prog="denoiser reexport", description=__doc__)
     parser.add_argument("model", nargs="+", help="model version directories, e.g. models/mnist/5")
     for directory in parser.parse_args(argv).model:
         before, after = reexport(Path(directory))

@@ -25,7 +25,7 @@ QUICK_OUTPUT = Path("runs/studies-quick")
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line flags; unknown study names are refused with the list of known ones."""
-    parser = argparse.ArgumentParser(prog="python -m denoiser.study", description=__doc__,
+    parser = argparse.ArgumentParser(prog="denoiser study", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"studies to run: {', '.join(STUDIES)}")
     parser.add_argument("--data-dir", default=None, help="directory with the IDX files (../shared/datasets)")

@@ -35,7 +35,7 @@ VALIDATION_LEVELS = (("none", 0.0), ("gaussian", 0.3), ("gaussian", 0.5), ("gaus
 def parse_args(argv: list[str] | None = None) -> TrainConfig:
     """Command-line flags -> a validated TrainConfig."""
     defaults = TrainConfig()
-    parser = argparse.ArgumentParser(prog="python -m denoiser.train", description=__doc__,
+    parser = argparse.ArgumentParser(prog="denoiser train", description=__doc__,
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--dataset", default=defaults.dataset, choices=data.DATASET_NAMES)
     parser.add_argument("--data-dir", default=None,

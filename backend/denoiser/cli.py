@@ -1,0 +1,71 @@
+"""The `denoiser` command line: one entry point, a subcommand per job (`denoiser <command> --help` for each).
+
+Each subcommand is the `main(argv)` of the module that does the job, so `denoiser train ...` and
+`python -m denoiser.train ...` take the same arguments; `denoiser serve` runs gunicorn with the project's
+configuration (backend/gunicorn.conf.py), as `make serve` does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import sys
+from pathlib import Path
+
+# name: (module whose main(argv) runs it, one line of help)
+COMMANDS = {
+    "train": ("denoiser.train", "train a denoiser and export it as a versioned SavedModel with its card"),
+    "evaluate": ("denoiser.evaluate", "score a model on the test split (clean, real and noisy inputs) and "
+                                      "write its report"),
+    "tune-baselines": ("denoiser.baseline_tuning", "tune the classical baselines of /compare on validation"),
+    "compare": ("denoiser.compare", "train the seed reports' architectures under one protocol and score them"),
+    "study": ("denoiser.study", "repeat the seed reports' studies (docs/studies/)"),
+    "latent-study": ("denoiser.latent_study", "choose the latent map's projection on the training split"),
+    "bench": ("denoiser.bench", "latency, throughput and CPU per request of the API (make bench)"),
+    "lite": ("denoiser.lite", "write model.tflite, the API's fast path, beside served SavedModels"),
+    "reexport": ("denoiser.reexport", "re-export SavedModels with one copy of each weight"),
+    "serve": (None, "serve the API and the built UI with gunicorn (PORT, default 8000)"),
+}
+
+
+def _usage() -> str:
+    width = max(len(name) for name in COMMANDS)
+    lines = [f"  {name:<{width}}  {text}" for name, (_, text) in COMMANDS.items()]
+    return ("usage: denoiser <command> [options]\n\n" + (__doc__ or "").split("\n\n")[0] + "\n\ncommands:\n"
+            + "\n".join(lines) + "\n\n`denoiser <command> --help` shows a command's options.")
+
+
+def serve(argv: list[str]) -> None:
+    """Replace this process with gunicorn serving `denoiser.api.wsgi:app` (extra arguments go to gunicorn)."""
+    # the source tree's backend/gunicorn.conf.py: beside the package (editable install), or under the working
+    # directory (the api image's /app)
+    places = (Path(__file__).resolve().parents[1], Path.cwd() / "backend")
+    config = next((p / "gunicorn.conf.py" for p in places if (p / "gunicorn.conf.py").exists()), None)
+    if config is None:
+        raise SystemExit("denoiser serve: backend/gunicorn.conf.py not found; run it from the repository")
+    gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
+    os.execv(gunicorn, [gunicorn, "-c", str(config), *argv, "denoiser.api.wsgi:app"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand; `denoiser --help` lists them."""
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(_usage())
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command not in COMMANDS:
+        print(f"denoiser: unknown command {command!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    if command == "serve":
+        serve(rest)
+        return 0
+    module = importlib.import_module(COMMANDS[command][0])
+    sys.argv = [f"denoiser {command}", *rest]  # what argparse shows as the program's name
+    module.main(rest)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
