@@ -117,8 +117,36 @@ def test_a_uniform_image_is_still_refused(client):
     assert response.status_code == 422 and response.get_json()["error"]["code"] == "blank_image"
 
 
-def test_pure_noise_is_answered_and_called_atypical(client):
-    """Pure noise is denoised like any noisy upload; the typicality says it is not a digit (docs/api.md)."""
+def test_a_page_of_pure_noise_is_refused_saying_so(client):
+    """Nothing stands out of a large image of pure noise once it is smoothed: refused, and the message says
+    it was noise, not that the image was blank (docs/api.md)."""
+    from PIL import Image
+
+    noise_only = np.clip(np.random.default_rng(5).normal(0.5, 0.3, (600, 800)), 0, 1)
+    buffer = io.BytesIO()
+    Image.fromarray(np.round(noise_only * 255).astype(np.uint8), "L").save(buffer, "PNG")
+    response = client.post("/denoise", data={"image": (io.BytesIO(buffer.getvalue()), "noise.png")})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["message"].startswith("only noise (about σ")
+
+
+def test_a_noisy_digit_on_a_larger_page_is_cropped_to_it(client):
+    from PIL import Image
+
+    page = np.full((400, 400), 0.9)
+    page[100:300, 190:205] = 0.2  # a "1", 200 px tall
+    noisy = np.clip(page + 0.25 * np.random.default_rng(6).standard_normal(page.shape), 0, 1)
+    buffer = io.BytesIO()
+    Image.fromarray(np.round(noisy * 255).astype(np.uint8), "L").save(buffer, "JPEG")
+    body = client.post("/denoise", data={"image": (io.BytesIO(buffer.getvalue()), "one.jpg")}).get_json()
+    x, y, width, height = body["crop"]
+    assert body["preprocess"]["path"] == "noisy"
+    assert 260 <= height <= 300 and abs(y + height / 2 - 200) <= 10  # the digit at 20/28 of the square
+
+
+def test_small_pure_noise_is_answered_and_called_atypical(client):
+    """Where something stands out of pure noise, it is denoised like any noisy upload; the typicality says it
+    is not a digit (docs/api.md)."""
     from PIL import Image
 
     rng = np.random.default_rng(3)

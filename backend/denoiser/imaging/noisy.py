@@ -15,8 +15,9 @@ takes this path instead (`prepare` decides, from `noise_level`):
 3. levels: the paper's level (median of the background) is taken to 0 and the ink's to 1, so grain averaged
    by the resize or a dim photo reach the model at MNIST's contrast; noise clipped at 0, as in training.
 
-A noisy image is never refused unless it is uniform: where no digit-shaped ink stands out of the noise, the
-whole image is used (`located` is False) and the answer's typicality says how digit-like it is. No threshold
+A noisy image is refused only when nothing at all stands out of its noise once smoothed ("only noise ... no
+digit"); where something does but no digit-shaped ink, the whole image is used (`located` is False) and the
+answer's typicality says how digit-like it is. No threshold
 on the smoothed copy tells a heavily noisy digit from pure noise reliably (measured: the contrast of Otsu's
 two classes over the paper's noise is 2.4-3.3 for 10x scans of digits at sigma 0.5, 2.3-8 for pure noise).
 """
@@ -42,7 +43,9 @@ LEVELS_KEPT = 0.05  # paper within this of 0 and ink within twice this of 1 are 
 # heavy noise, whose tails would otherwise widen the box (measured on noisyinputs' scans)
 NOISE_FOR_EXTENT = (0.03, 0.07)
 EXTENT = (0.002, 0.02)
-SNAP_SIZE = 0.3  # an upload whose digit is framed as MNIST's, to within this fraction of its size ...
+# an upload whose digit is framed as MNIST's (the square it needs from SNAP_SMALLER below to SNAP_LARGER above
+# the image's side: heavy noise widens a measured box, never shrinks it) ...
+SNAP_SMALLER, SNAP_LARGER = 0.15, 0.3
 SNAP_CENTRE = 2.0  # ... and this many output pixels of MNIST_CENTRE, is resized whole
 
 
@@ -87,8 +90,8 @@ def locate(grey: np.ndarray) -> Located:
     median, low, high = (float(v) for v in np.percentile(smooth, [50, 1, 99]))
     inverted = median - low > high - median
     bright = 1.0 - smooth if inverted else smooth
-    if float(bright.max() - bright.min()) < MIN_CONTRAST / 2:
-        raise BlankImageError("the image is uniform: nothing to denoise")
+    if float(bright.max() - bright.min()) < MIN_CONTRAST / 2:  # nothing stands out once the noise is smoothed
+        raise BlankImageError(f"only {_what_noise(grey)} found, no digit")
     threshold = float(threshold_otsu(bright))
     mask = bright > threshold
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
@@ -125,6 +128,14 @@ def _extent(mass: np.ndarray, share: float) -> tuple[tuple[int, int], float]:
     return (first, last + 2), float((mass * np.arange(mass.size)).sum() / mass.sum())
 
 
+def _what_noise(grey: np.ndarray) -> str:
+    """The noise of an image in words, for a refusal."""
+    specks = noise_level.impulses(grey)
+    if specks > SPECKS and noise_level.sigma(grey) < 0.01:
+        return f"specks ({100 * specks:.0f}% of the pixels) were"
+    return f"noise (about σ {noise_level.sigma(grey):.2f} per pixel) was"
+
+
 def _region(grey: np.ndarray, found: Located) -> tuple[float, float, float]:
     """(left, top, side) of the square that frames the digit as MNIST does, in working pixels."""
     height, width = grey.shape
@@ -138,8 +149,8 @@ def _region(grey: np.ndarray, found: Located) -> tuple[float, float, float]:
     # how far the centre of mass lies from where MNIST puts it, in output pixels, were the image resized whole
     offset = max(abs((found.centre[0] + 0.5) * IMAGE_SIZE / width - (CENTRE + 0.5)),
                  abs((found.centre[1] + 0.5) * IMAGE_SIZE / height - (CENTRE + 0.5)))
-    if not found.located or (abs(height - width) <= 0.1 * whole and abs(side - whole) <= SNAP_SIZE * whole
-                             and offset <= SNAP_CENTRE):
+    framed = -SNAP_SMALLER * whole <= side - whole <= SNAP_LARGER * whole and offset <= SNAP_CENTRE
+    if not found.located or (abs(height - width) <= 0.1 * whole and framed):
         return 0.0, 0.0, whole  # already framed like MNIST: resized whole, nothing shifts
     return left, top, side
 
