@@ -57,10 +57,12 @@ def test_bench_times_decode_and_preprocessing_of_what_people_send(model_dir):
 
 
 @pytest.mark.e2e
-def test_bench_profile_splits_a_request_into_its_stages(model_dir, example):
+def test_bench_profile_splits_a_request_into_its_stages(model_dir, images):
     from denoiser.bench_profile import profile_report, profile_timing
 
-    results = profile_timing(model_dir, example[0], requests=8, warmup=2)
+    # a drawing, which takes the whole clean path (an MNIST 28x28 file is used as it is, without finding ink)
+    drawing = images.encode(images.draw_digit())
+    results = profile_timing(model_dir, drawing, requests=8, warmup=2)
     stages = results["stages"]
     assert results["requests"] == 8  # the warm-up requests carry no profiling header
     for stage in ("multipart parsing", "image decode", "preprocessing", "find the ink", "model call", "PNG encodes"):
