@@ -3,7 +3,7 @@
 #   python:3.11-slim  node:20-bookworm-slim  nginx:1.27-alpine
 # For each: keep it if the engine has it, else pull the official image, else (no registry reachable)
 # build a Debian stand-in with debootstrap --variant=minbase and tag it with the official name, so the
-# unmodified Dockerfile builds with no build args. docs/deployment.md ("Offline builds") explains it.
+# unmodified Dockerfile builds with no build args. docs/deployment.md ("Offline builds and podman") explains it.
 #
 #   deploy/base-images.sh [--standins] [--force]
 #     --standins  do not try to pull: build the stand-ins (what CI does when no registry answers)
