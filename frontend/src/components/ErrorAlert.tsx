@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react'
+import './ErrorAlert.css'
 
 export interface UiError {
   code: string

@@ -1,4 +1,5 @@
 import { useId, useState, type ReactNode } from 'react'
+import './InfoTip.css'
 
 interface InfoTipProps {
   /** what the tip explains, for the button's name: "About PSNR" */

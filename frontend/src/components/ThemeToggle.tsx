@@ -1,3 +1,5 @@
+import './ThemeToggle.css'
+
 interface ThemeToggleProps {
   dark: boolean
   onToggle: () => void

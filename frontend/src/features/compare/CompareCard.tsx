@@ -1,6 +1,7 @@
 import type { CompareResult } from '../../api'
 import { fmt, isIdentical } from '../../lib/format'
 import { formatMs } from './words'
+import './compare.css'
 
 interface CompareCardProps {
   result: CompareResult

@@ -3,6 +3,7 @@ import { fmt, isIdentical } from '../../lib/format'
 import { CompareCard } from './CompareCard'
 import type { CompareController } from './useCompare'
 import { compareSummary, noised } from './words'
+import './compare.css'
 
 interface ComparePanelProps {
   compare: CompareController

@@ -1,5 +1,6 @@
 import { NOISE_TYPES, type NoiseType } from '../../api'
 import type { NoiseMode } from './useNoiseSettings'
+import './denoise.css'
 
 const NOISE_LABELS: Record<NoiseType, string> = {
   none: 'None',

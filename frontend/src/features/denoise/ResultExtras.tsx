@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import type { DenoiseResponse } from '../../api'
 import { downloadImages, type ImageKind } from './downloads'
+import './denoise.css'
 
 /** The optional views of a result: the noise that was added, the error map, the wipe comparison. */
 export interface ResultViews {

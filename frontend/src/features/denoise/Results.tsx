@@ -6,6 +6,7 @@ import { fmt, isIdentical, psnrGain } from '../../lib/format'
 import { describeNoiseChange } from './describe'
 import { ResultExtras, type ResultViews } from './ResultExtras'
 import { useDiffMaps } from './useDiffMaps'
+import './denoise.css'
 
 interface ResultsProps {
   answer: DenoiseResponse | null

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, type Ref } from 'react'
 import type { Preprocess } from '../../api'
 import { exportPng, fitRect, isCanvasBlank, meanGreyOnWhite, prepareUpload } from '../../lib/image'
+import './pad.css'
 
 /** Side of the pad's bitmap: ten times MNIST's 28 pixels. */
 export const PAD_SIZE = 280

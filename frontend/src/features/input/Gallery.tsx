@@ -1,5 +1,6 @@
 import type { Example } from '../../api'
 import { noisyExampleUrl, type NoisyExample } from './noisyExamples'
+import './gallery.css'
 
 interface GalleryProps {
   title: string

@@ -2,6 +2,7 @@ import { useState, type DragEvent, type ReactNode } from 'react'
 import { ErrorAlert, type UiError } from '../../components/ErrorAlert'
 import { DrawingPad, type PadBox } from './DrawingPad'
 import type { PadController } from './usePad'
+import './pad.css'
 
 interface InputPanelProps {
   controller: PadController

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react'
 import { divergingColor } from '../../lib/colors'
 import { colourPosition, formatSd, heatmapShape, mostUnusual, relativeCode } from './math'
+import './latent.css'
 
 interface LatentHeatmapProps {
   latent: number[] | null

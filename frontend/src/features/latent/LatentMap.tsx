@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEve
 import type { LatentMap as LatentMapData } from '../../api'
 import { classColor } from '../../lib/colors'
 import { fromCanvas, mapBounds, nearestPoint, toCanvas, type Point } from './math'
+import './latent.css'
 
 /** The map's drawing size in CSS pixels (the canvas holds SIZE x devicePixelRatio pixels). */
 export const MAP_SIZE = 360

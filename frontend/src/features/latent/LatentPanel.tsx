@@ -9,6 +9,7 @@ import { SpriteCell } from './SpriteCell'
 import type { LatentExplorer } from './useLatentExplorer'
 import { useSprite } from './useSprite'
 import { plural, voteSentence } from './words'
+import './latent.css'
 
 interface LatentPanelProps {
   explorer: LatentExplorer

@@ -4,6 +4,7 @@ import { ErrorAlert, type UiError } from '../../components/ErrorAlert'
 import type { MorphTarget } from './useLatentExplorer'
 import { MORPH_STEPS, type MorphEnd, type MorphState } from './useMorph'
 import { morphLabel } from './words'
+import './latent.css'
 
 interface MorphStripProps {
   morph: MorphState | null

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react'
 import type { LatentSprite } from '../../api'
+import './latent.css'
 
 interface SpriteCellProps {
   /** the loaded sprite image (null while loading or when the map has none) */

@@ -1,5 +1,6 @@
 import type { Typicality } from '../../api'
 import { typicalitySentence } from './words'
+import './latent.css'
 
 interface TypicalityNoteProps {
   typicality: Typicality | null | undefined

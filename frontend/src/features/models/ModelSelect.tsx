@@ -1,5 +1,6 @@
 import type { ModelInfo } from '../../api'
 import { groupByDataset } from './groups'
+import './models.css'
 
 interface ModelSelectProps {
   models: ModelInfo[] | null

@@ -1,4 +1,5 @@
 import type { ReadyStatus } from '../../api'
+import './status.css'
 
 /** A small badge from GET /readyz: ready, starting (503), or unreachable. */
 export function ApiStatus({ status }: { status: ReadyStatus | null }) {
