@@ -1,24 +1,22 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { useState } from 'react'
 import { NOISE_TYPES, type NoiseType } from './api'
+import { inputName, modeFor } from './app/inputSource'
+import { useAppCoordination } from './app/useAppCoordination'
+import type { VersionedInput } from './app/useDenoiseRequests'
 import { ThemeToggle } from './components/ThemeToggle'
 import { ComparePanel, useCompare } from './features/compare'
-import { NoiseControls, Results, describePreprocess, requestNoise, useDenoise, useNoiseSettings, type NoiseMode } from './features/denoise'
-import { Gallery, InputPanel, NOISY_EXAMPLES, usePad, type InputSource, type PadBox, type PadInput } from './features/input'
+import { NoiseControls, Results, useDenoise, useNoiseSettings } from './features/denoise'
+import { Gallery, InputPanel, NOISY_EXAMPLES, usePad } from './features/input'
 import { LatentPanel, TypicalityNote, useLatentExplorer } from './features/latent'
 import { ModelSelect, modelCopy, useModelAssets, useModels } from './features/models'
 import { ApiStatus, useApiStatus } from './features/status'
-import { useDebounced } from './lib/hooks'
 import { useTheme } from './lib/theme'
-import { readUrlState, writeUrlState } from './lib/url'
+import { readUrlState } from './lib/url'
 
-const newSeed = () => Math.floor(Math.random() * 2 ** 31)
-
-type VersionedInput = PadInput & { version: number }
-
-/** An image someone brings (an upload, a noisy example) is denoised as it is; a drawing gets noise added. */
-const modeFor = (source: InputSource | null): NoiseMode => (source === 'upload' || source === 'noisy-example' ? 'as-is' : 'add-noise')
-
-/** The app layer: composes the features and wires them together; each feature owns its state. */
+/**
+ * The app layer: each feature owns its state (its hook), useAppCoordination ties them together
+ * (requests follow the pad, the URL follows the view), and this component lays them out.
+ */
 export default function App() {
   const [initial] = useState(readUrlState)
   const { status, ready, refresh } = useApiStatus()
@@ -44,128 +42,27 @@ export default function App() {
     source: compared ? { key: compared.key, input: compared.request.input, options: compared.request.options } : null,
     onUnavailable: refresh,
   })
-
-  const version = pad.padState.version
   const noiseSettings = useNoiseSettings({
     suggestedMode: modeFor(pad.padState.source),
-    inputVersion: version,
+    inputVersion: pad.padState.version,
     initialNoise: NOISE_TYPES.includes(initial.noise as NoiseType) ? (initial.noise as NoiseType) : 'gaussian',
     initialLevel: initial.level ?? 0.5,
   })
   const { mode, noise, level } = noiseSettings
-  const [seed, setSeed] = useState(() => initial.seed ?? newSeed())
-  const [live, setLive] = useState(true)
-  const [trigger, setTrigger] = useState(0)
-  const [exampleModel, setExampleModel] = useState<string | null>(initial.example !== undefined ? (initial.model ?? null) : null)
-  const debouncedLevel = useDebounced(level, 120)
-
-  // As-is mode, level 0 and "none" are the same request: no noise added, nothing to score against.
-  const sent = requestNoise(mode, noise, debouncedLevel)
-  const key = `${version}|${model}|${sent.noise === 'none' ? 'none' : `${sent.noise}@${sent.level}`}|${seed}`
-
-  // --- run the model when the input or the options change (live), or when Denoise is pressed -----
-  const latest = useRef({ key, model, sent, seed, version, pad, denoise, latent, copy, compare })
-  useLayoutEffect(() => {
-    latest.current = { key, model, sent, seed, version, pad, denoise, latent, copy, compare }
+  const { live, setLive, onDenoise, selectedExample, pickExample, ...results } = useAppCoordination({
+    initial,
+    ready,
+    model,
+    copy,
+    examples: assets.examples,
+    pad,
+    noiseSettings,
+    denoise,
+    latent,
+    compare,
   })
-  const handledTrigger = useRef(0)
-  const empty = pad.empty
-  useEffect(() => {
-    const now = latest.current
-    if (empty) {
-      now.denoise.reset()
-      now.latent.reset()
-      return
-    }
-    const explicit = trigger !== handledTrigger.current
-    if (!live && !explicit) return
-    handledTrigger.current = trigger
-    let cancelled = false
-    void now.pad.getInput().then((input) => {
-      if (cancelled) return
-      if (!input) {
-        if (explicit) now.pad.setError(blankError(now.copy.subject))
-        return
-      }
-      void now.denoise.run({
-        key: now.key,
-        input: { ...input, version: now.version },
-        options: { model: now.model, ...now.sent, seed: now.seed },
-        strokeEnd: now.pad.takeStrokeEnd(),
-      })
-    })
-    return () => {
-      cancelled = true
-    }
-  }, [key, live, trigger, empty])
-
-  // The API is back (the readiness poll sees it): drop the network error and re-run the last request.
-  const wasReady = useRef(ready)
-  const unavailable = denoise.error?.unavailable ?? false
-  useEffect(() => {
-    if (ready && !wasReady.current && unavailable) {
-      latest.current.denoise.clearError()
-      setTrigger((t) => t + 1)
-    }
-    wasReady.current = ready
-  }, [ready, unavailable])
-  // ... and a comparison that failed for the same reason is asked again
-  const wasReadyForCompare = useRef(ready)
-  const compareUnavailable = compare.unavailable
-  useEffect(() => {
-    if (ready && !wasReadyForCompare.current && compareUnavailable) latest.current.compare.retry()
-    wasReadyForCompare.current = ready
-  }, [ready, compareUnavailable])
-
-  const onDenoise = () => {
-    if (pad.empty) {
-      pad.setError(blankError(copy.subject))
-      return
-    }
-    // Results already current: the button draws a new noise sample (it never looks dead).
-    if (denoise.shown?.key === key && !denoise.error) setSeed(newSeed())
-    setTrigger((t) => t + 1)
-  }
-
-  // --- shareable state in the URL; the example of a shared link is loaded once ---------------------
-  const selectedExample = exampleModel === model ? pad.selectedExample : null
-  useEffect(() => {
-    writeUrlState({ model, noise, level, seed, example: selectedExample ?? undefined })
-  }, [model, noise, level, seed, selectedExample])
-  const wantedExample = useRef(initial.example)
-  const examples = assets.examples
-  useEffect(() => {
-    const index = wantedExample.current
-    if (index === undefined || !examples || !latest.current.pad.empty) return
-    wantedExample.current = undefined
-    const example = examples[index]
-    if (example) {
-      setExampleModel(latest.current.model)
-      latest.current.pad.loadExample(example, index)
-    }
-  }, [examples])
-
-  // --- what the results mean now ------------------------------------------------------------------
+  const { staleReason, highlight, modelSaw, typicality, receivedNoisy, inputError, resultsError } = results
   const shown = denoise.shown
-  let staleReason: string | null = null
-  if (shown) {
-    if (denoise.error) staleReason = 'Out of date: the last request failed'
-    else if (shown.key !== key) staleReason = denoise.busy ? 'Updating…' : live ? 'Out of date' : 'Out of date: press Denoise'
-  }
-  const first = shown?.answer.results?.[0] ?? shown?.answer
-  const crop = first?.crop
-  let highlight: PadBox | null = null
-  // (a resize-mode crop is the whole image: nothing to point out)
-  if (shown && crop && first?.preprocess?.mode !== 'resize' && shown.request.input.version === version && !staleReason) {
-    const { x, y, scale } = shown.request.input.placement
-    highlight = { x: x + crop[0] * scale, y: y + crop[1] * scale, width: crop[2] * scale, height: crop[3] * scale }
-  }
-  const modelSaw = describePreprocess(first?.preprocess)
-  const typicality = shown?.answer.typicality ?? (latent.encoded && !latent.encodedStale ? latent.encoded.typicality : null)
-  // nothing was added and the image the model received carries visible noise of its own
-  const receivedNoisy = shown?.answer.noise.type === 'none' && (first?.noise_estimate ?? 0) >= 0.1
-  const inputError = denoise.error?.scope === 'input' ? denoise.error : null
-  const resultsError = denoise.error && denoise.error.scope !== 'input' ? denoise.error : null
 
   return (
     <div className="app">
@@ -244,12 +141,7 @@ export default function App() {
           loading={assets.examplesLoading}
           error={assets.examplesError}
           selected={selectedExample}
-          onPick={(index) => {
-            const example = assets.examples?.[index]
-            if (!example) return
-            setExampleModel(model)
-            pad.loadExample(example, index)
-          }}
+          onPick={pickExample}
           noisyExamples={copy.subject === 'digit' ? NOISY_EXAMPLES : []}
           selectedNoisy={pad.selectedNoisyExample}
           onPickNoisy={pad.loadNoisyExample}
@@ -280,14 +172,4 @@ export default function App() {
       </footer>
     </div>
   )
-}
-
-/** How the latent view names what is on the pad. */
-function inputName(source: InputSource | null): string {
-  if (source === 'example' || source === 'noisy-example') return 'The example'
-  return source === 'upload' ? 'Your image' : 'Your drawing'
-}
-
-function blankError(subject: string) {
-  return { code: 'blank_image', message: `The pad is blank. Draw a ${subject}, upload an image or pick an example first.` }
 }
