@@ -1,6 +1,7 @@
 import { useState, type DragEvent, type ReactNode } from 'react'
 import { ErrorAlert, type UiError } from '../../components/ErrorAlert'
-import { DrawingPad, type PadBox } from './DrawingPad'
+import { DrawingPad } from './DrawingPad'
+import type { PadBox } from './padTypes'
 import type { PadController } from './usePad'
 import './pad.css'
 

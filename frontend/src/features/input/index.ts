@@ -1,4 +1,4 @@
-export { PAD_SIZE, type InputSource, type PadBox, type PadInput, type Placement } from './DrawingPad'
+export { PAD_SIZE, type InputSource, type PadBox, type PadInput, type Placement } from './padTypes'
 export { Gallery } from './Gallery'
 export { InputPanel } from './InputPanel'
 export { usePad, type PadController } from './usePad'

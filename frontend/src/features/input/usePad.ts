@@ -2,7 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import type { Example, Preprocess } from '../../api'
 import type { UiError } from '../../components/ErrorAlert'
 import { dataUrlToBlob } from '../../lib/image'
-import type { DrawingPadHandle, ImageSource, PadState, Tool } from './DrawingPad'
+import type { DrawingPadHandle, ImageSource, PadState, Tool } from './padTypes'
 import { fetchNoisyExample, type NoisyExample } from './noisyExamples'
 
 const UNREADABLE: UiError = { code: 'invalid_image', message: 'That file could not be read as an image (try PNG, JPEG, GIF, BMP or WebP).' }
