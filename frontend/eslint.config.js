@@ -15,13 +15,13 @@ export default defineConfig([
   {
     // bulletproof-react: shared code never imports a feature
     files: ['src/components/**', 'src/lib/**', 'src/api/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/features/**', '**/App'], message: 'Shared code must not import a feature or the app.' }] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/features/**', '**/App', '**/app/**'], message: 'Shared code must not import a feature or the app.' }] }] },
   },
   {
     // a feature uses another feature only through the app layer, and its own files directly
     files: ['src/features/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/features/**', ...['compare', 'denoise', 'input', 'latent', 'models', 'status'].flatMap((f) => [`../${f}`, `../${f}/**`])], message: 'Features do not import each other; compose them in App.tsx.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/features/**', '**/app/**', ...['compare', 'denoise', 'input', 'latent', 'models', 'status'].flatMap((f) => [`../${f}`, `../${f}/**`])], message: 'Features do not import each other or the app layer; compose them in App.tsx.' }] }],
     },
   },
   {
