@@ -5,7 +5,9 @@ takes this path instead (`prepare` decides, from `noise_level`):
 
 1. locate: a copy of at most LOCATE_SIDE pixels (OpenCV's area resize, which averages fine-grained noise
    away), a 3x3 median where there are specks, a Gaussian blur scaled to the noise left; its polarity, Otsu's
-   threshold and the digit's components (the clean path's rules, `ink.digit_components`);
+   threshold and the digit's components (the clean path's rules, `ink.digit_components`). The centre of mass
+   and the box are then measured on the upload's own pixels inside those components, less the paper's mean,
+   where the noise averages out;
 2. crop: a square around the digit's centre of mass, the digit's longer side 20/28 of it (MNIST's framing),
    taken from the upload's own pixels (inverted when dark on light) and area-resized to 28x28. Where the
    square runs past the image, the margin is filled with the upload's own background pixels, drawn at
@@ -17,9 +19,9 @@ takes this path instead (`prepare` decides, from `noise_level`):
 
 A noisy image is refused only when nothing at all stands out of its noise once smoothed ("only noise ... no
 digit"); where something does but no digit-shaped ink, the whole image is used (`located` is False) and the
-answer's typicality says how digit-like it is. No threshold
-on the smoothed copy tells a heavily noisy digit from pure noise reliably (measured: the contrast of Otsu's
-two classes over the paper's noise is 2.4-3.3 for 10x scans of digits at sigma 0.5, 2.3-8 for pure noise).
+answer's typicality says how digit-like it is. No threshold on the smoothed copy tells a heavily noisy digit
+from pure noise reliably (measured: the contrast of Otsu's two classes over the paper's noise is 2.4-3.3 for
+10x scans of digits at sigma 0.5, 2.3-8 for pure noise).
 """
 
 from __future__ import annotations
