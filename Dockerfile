@@ -73,14 +73,14 @@ COPY --from=frontend /src/frontend/dist frontend/dist/
 # The committed models are baked in; mount ./models over /app/models (read-only) to serve others.
 COPY models/ models/
 # model.tflite (the API's TFLite/XNNPACK fast path) is derived from each SavedModel and not kept in git.
-RUN python -m denoiser.lite --missing models
+RUN denoiser lite --missing models
 # Numeric, so that Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
 USER 10001:10001
 EXPOSE 8000
 # python:slim has no curl: probe /readyz (200 once the models are loaded and warmed) with the stdlib.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/readyz' % os.environ.get('PORT', '8000'), timeout=4)"]
-CMD ["gunicorn", "-c", "backend/gunicorn.conf.py", "denoiser.api.wsgi:app"]
+CMD ["gunicorn", "-c", "backend/gunicorn.conf.py", "denoiser.serving.wsgi:app"]
 
 # ---------------------------------------------------------------------------------------------------------
 # web: nginx serving the SPA and proxying the API routes to the api service.

@@ -99,7 +99,7 @@ serve: install-python models-lite ## gunicorn serving the API (and the built SPA
 	PORT=$(PORT) $(BIN)/denoiser serve
 
 dev: install-python ## Flask debug server (development only)
-	$(BIN)/flask --app 'denoiser.api:create_app' run --debug --port $(PORT)
+	$(BIN)/flask --app 'denoiser.serving:create_app' run --debug --port $(PORT)
 
 run: install frontend ## Set up everything and serve UI + API on http://localhost:$(PORT)
 	@ls models/*/*/saved_model.pb >/dev/null 2>&1 \

@@ -1,4 +1,4 @@
-"""gunicorn settings for the denoiser API: `gunicorn -c backend/gunicorn.conf.py 'denoiser.api.wsgi:app'`.
+"""gunicorn settings for the denoiser API: `gunicorn -c backend/gunicorn.conf.py 'denoiser.serving.wsgi:app'`.
 
 Each worker imports the app after fork and loads its own models (never --preload: TensorFlow
 initialised before fork hangs workers). Prometheus runs in multiprocess mode so /metrics adds up
@@ -12,7 +12,7 @@ import tempfile
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 # Two gevent workers on 2 cores: each worker serves one request at a time (the work is all CPU) and waits on
 # any number of connections (keep-alive, slow uploads) in greenlets, with no hand-off between threads. Against
-# the other layouts (gthread threads, sync workers), measured with `python -m denoiser.bench --load` and `make
+# the other layouts (gthread threads, sync workers), measured with `denoiser bench --load` and `make
 # bench`: more requests/s, a shorter single request and less memory (docs/deployment.md, "gevent workers").
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))  # for GUNICORN_WORKER_CLASS=gthread
@@ -32,7 +32,7 @@ keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", str(max_requests // 2)))
 # A keep-alive connection is closed after this many requests (0: never), as nginx's keepalive_requests does,
-# so that clients that post without pause spread over the workers again (denoiser.api.connection_reuse)
+# so that clients that post without pause spread over the workers again (denoiser.serving.connection_reuse)
 keepalive_requests = int(os.environ.get("GUNICORN_KEEPALIVE_REQUESTS", "1000"))
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = None  # the app logs one JSON line per request
@@ -73,9 +73,10 @@ def on_exit(server):
 
 
 def post_worker_init(worker):
-    """Answers leave in one write, headers and body together (see denoiser.api.gunicorn_writes); a gevent
-    worker in the middle of a request leaves new connections a moment to the others (denoiser.api.balanced_accept)."""
-    from denoiser.api import balanced_accept, gunicorn_writes
+    """Answers leave in one write, headers and body together (see denoiser.serving.gunicorn_writes); a gevent
+    worker in the middle of a request leaves new connections a moment to the others
+    (denoiser.serving.balanced_accept)."""
+    from denoiser.serving import balanced_accept, gunicorn_writes
 
     balanced_accept.install(worker)
     if not gunicorn_writes.install():
@@ -84,10 +85,9 @@ def post_worker_init(worker):
 
 def pre_request(worker, req):
     """Let the gevent worker's other waiting connections go first, and close the connection after its
-    `keepalive_requests`-th request; with DENOISER_PROFILE_DIR set (`python -m denoiser.bench --profile`),
+    `keepalive_requests`-th request; with DENOISER_PROFILE_DIR set (`denoiser bench --profile`),
     profile the request."""
-    from denoiser import request_profile
-    from denoiser.api import balanced_accept, connection_reuse
+    from denoiser.serving import balanced_accept, connection_reuse, request_profile
 
     balanced_accept.request_started()
     connection_reuse.take_turns(worker)
@@ -98,8 +98,7 @@ def pre_request(worker, req):
 
 def post_request(worker, req, environ, resp):
     """Stop the request's profile (see `pre_request`); the worker may take new connections at once again."""
-    from denoiser import request_profile
-    from denoiser.api import balanced_accept
+    from denoiser.serving import balanced_accept, request_profile
 
     balanced_accept.request_finished()
     if request_profile.enabled():
@@ -108,7 +107,7 @@ def post_request(worker, req, environ, resp):
 
 def worker_exit(server, worker):
     """Write the worker's request profile (see `pre_request`)."""
-    from denoiser import request_profile
+    from denoiser.serving import request_profile
 
     if request_profile.enabled():
         request_profile.dump()

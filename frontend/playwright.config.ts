@@ -29,7 +29,7 @@ export function serverEnv(port: number): Record<string, string> {
 }
 
 export const GUNICORN = resolve(root, '.venv/bin/gunicorn')
-export const GUNICORN_ARGS = ['-c', resolve(root, 'backend/gunicorn.conf.py'), 'denoiser.api.wsgi:app']
+export const GUNICORN_ARGS = ['-c', resolve(root, 'backend/gunicorn.conf.py'), 'denoiser.serving.wsgi:app']
 
 export default defineConfig({
   testDir: './e2e',

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def model_dir() -> Path:
     """The committed models/ (or $DENOISER_TEST_MODEL_DIR); API tests skip when it holds no model."""
-    from denoiser.api.registry import discover
+    from denoiser.serving.registry import discover
 
     directory = Path(os.environ.get("DENOISER_TEST_MODEL_DIR") or ROOT / "models")
     if not discover(directory):
@@ -24,7 +24,7 @@ def model_dir() -> Path:
 @pytest.fixture(scope="session")
 def app(model_dir):
     """The API with every model under `model_dir` loaded once for the whole session."""
-    from denoiser.api import create_app
+    from denoiser.serving import create_app
 
     return create_app({"TESTING": True, "MODEL_DIR": model_dir, "STATIC_DIR": ROOT / "no-such-dist",
                        "CORS_ORIGINS": ("http://allowed.example",), "LOG_LEVEL": "WARNING"})

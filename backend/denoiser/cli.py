@@ -1,8 +1,9 @@
 """The `denoiser` command line: one entry point, a subcommand per job (`denoiser <command> --help` for each).
 
-Each subcommand is the `main(argv)` of the module that does the job, so `denoiser train ...` and
-`python -m denoiser.train ...` take the same arguments; `denoiser serve` runs gunicorn with the project's
-configuration (backend/gunicorn.conf.py), as `make serve` does.
+Each subcommand is the `main(argv)` of the module that does the job (`python -m <module>` takes the same
+arguments); `denoiser serve` runs gunicorn with the project's configuration (backend/gunicorn.conf.py), as
+`make serve` does. `denoiser bench` runs the benchmarks, which live beside the package in a source checkout
+(benchmarks/), not in it.
 """
 
 from __future__ import annotations
@@ -15,16 +16,17 @@ from pathlib import Path
 
 # name: (module whose main(argv) runs it, one line of help)
 COMMANDS = {
-    "train": ("denoiser.train", "train a denoiser and export it as a versioned SavedModel with its card"),
-    "evaluate": ("denoiser.evaluate", "score a model on the test split (clean, real and noisy inputs) and "
-                                      "write its report"),
-    "tune-baselines": ("denoiser.baseline_tuning", "tune the classical baselines of /compare on validation"),
-    "compare": ("denoiser.compare", "train the seed reports' architectures under one protocol and score them"),
-    "study": ("denoiser.study", "repeat the seed reports' studies (docs/studies/)"),
-    "latent-study": ("denoiser.latent_study", "choose the latent map's projection on the training split"),
-    "bench": ("denoiser.bench", "latency, throughput and CPU per request of the API (make bench)"),
-    "lite": ("denoiser.lite", "write model.tflite, the API's fast path, beside served SavedModels"),
-    "reexport": ("denoiser.reexport", "re-export SavedModels with one copy of each weight"),
+    "train": ("denoiser.training.train", "train a denoiser and export it as a versioned SavedModel with its card"),
+    "evaluate": ("denoiser.evaluation.evaluate",
+                 "score a model on the test split (clean, real and noisy inputs) and write its report"),
+    "tune-baselines": ("denoiser.training.tune_baselines", "tune the classical baselines of /compare on validation"),
+    "compare": ("denoiser.evaluation.compare",
+                "train the seed reports' architectures under one protocol and score them"),
+    "study": ("denoiser.evaluation.study", "repeat the seed reports' studies (docs/studies/)"),
+    "latent-study": ("denoiser.evaluation.latent_study", "choose the latent map's projection on the training split"),
+    "bench": ("benchmarks.latency", "latency, throughput and CPU per request of the API (make bench)"),
+    "lite": ("denoiser.models.lite", "write model.tflite, the API's fast path, beside served SavedModels"),
+    "reexport": ("denoiser.models.reexport", "re-export SavedModels with one copy of each weight"),
     "serve": (None, "serve the API and the built UI with gunicorn (PORT, default 8000)"),
 }
 
@@ -37,7 +39,7 @@ def _usage() -> str:
 
 
 def serve(argv: list[str]) -> None:
-    """Replace this process with gunicorn serving `denoiser.api.wsgi:app` (extra arguments go to gunicorn)."""
+    """Replace this process with gunicorn serving `denoiser.serving.wsgi:app` (extra arguments go to gunicorn)."""
     # the source tree's backend/gunicorn.conf.py: beside the package (editable install), or under the working
     # directory (the api image's /app)
     places = (Path(__file__).resolve().parents[1], Path.cwd() / "backend")
@@ -45,7 +47,18 @@ def serve(argv: list[str]) -> None:
     if config is None:
         raise SystemExit("denoiser serve: backend/gunicorn.conf.py not found; run it from the repository")
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
-    os.execv(gunicorn, [gunicorn, "-c", str(config), *argv, "denoiser.api.wsgi:app"])
+    os.execv(gunicorn, [gunicorn, "-c", str(config), *argv, "denoiser.serving.wsgi:app"])
+
+
+def _find_benchmarks() -> None:
+    """Put the source checkout holding benchmarks/ on the import path (an editable install, or the working
+    directory), or say that `denoiser bench` needs one."""
+    for root in (Path(__file__).resolve().parents[2], Path.cwd()):
+        if (root / "benchmarks" / "__init__.py").is_file():
+            if str(root) not in sys.path:
+                sys.path.insert(0, str(root))
+            return
+    raise SystemExit("denoiser bench: run it from a source checkout (the benchmarks/ folder is not installed)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     if command == "serve":
         serve(rest)
         return 0
+    if command == "bench":
+        _find_benchmarks()
     module = importlib.import_module(COMMANDS[command][0])
     sys.argv = [f"denoiser {command}", *rest]  # what argparse shows as the program's name
     module.main(rest)

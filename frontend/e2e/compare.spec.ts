@@ -27,7 +27,7 @@ interface Served {
   models: { name: string; metadata: { dataset?: string } }[]
 }
 
-/** Some model of `names` has tuned baselines on disk (python -m denoiser.baseline_tuning). */
+/** Some model of `names` has tuned baselines on disk (denoiser tune-baselines). */
 function tunedBaselines(names: string[]): boolean {
   return names.some((name) => {
     const dir = join(MODEL_DIR, name)

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test'
 import { drawSeven, expect, expectResults, test, tryGetModels } from './fixtures'
 
 /**
- * The Content-Security-Policy the server sends (backend/denoiser/api/security.py; nginx sends the same)
+ * The Content-Security-Policy the server sends (backend/denoiser/serving/security.py; nginx sends the same)
  * is one the app and the docs page really work under: every feature is used, and Chromium reports no
  * violation (a `securitypolicyviolation` event, recorded from before the page's own scripts run).
  */

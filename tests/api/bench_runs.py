@@ -1,4 +1,4 @@
-"""Run `python -m denoiser.bench` as a user would, for the benches' end-to-end tests."""
+"""Run `denoiser bench` as a user would, for the benches' end-to-end tests."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 def run_bench(model_dir: Path, out: Path, *options: str) -> tuple[dict, str]:
     """The bench with `options` and `--json out`; (its JSON results, what it printed). Fails on a non-zero exit."""
-    command = [sys.executable, "-m", "denoiser.bench", "--model-dir", str(model_dir), *options, "--json", str(out)]
+    command = [sys.executable, "-m", "benchmarks.latency", "--model-dir", str(model_dir), *options, "--json", str(out)]
     completed = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-2000:]
     return json.loads(out.read_text()), completed.stdout

@@ -2,7 +2,7 @@
 preprocessing cannot quietly change what the model sees (tests/api/test_preprocess_answers.py).
 
 The corpus: the 20 gallery digits of models/mnist/5 as 28x28 PNGs (as sent, inverted, and in `resize`
-mode), rendered as every real-input kind of denoiser.realinputs (drawing pad, transparent canvas, thin
+mode), rendered as every real-input kind of denoiser.evaluation.realinputs (drawing pad, transparent canvas, thin
 pen, bold marker, small corner, phone photo, lined paper, JPEG), and the sheets without a digit.
 Regenerate the recorded answers only when a change to preprocessing is meant to change them:
 `.venv/bin/python tests/api/preprocess_corpus.py --write`.
@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from denoiser import preprocess, realinputs
+from denoiser import imaging
+from denoiser.evaluation import realinputs
 
 ROOT = Path(__file__).resolve().parents[2]
 GALLERY = ROOT / "models" / "mnist" / "5" / "examples.json"
@@ -57,8 +58,8 @@ def cases() -> list[tuple[str, bytes, str]]:
 def answer(data: bytes, mode: str) -> dict:
     """What preprocessing makes of one upload: the digit's hash, crop and report, or the refusal."""
     try:
-        prepared = preprocess.prepare_digit(data, mode)
-    except preprocess.BlankImageError as error:
+        prepared = imaging.prepare_digit(data, mode)
+    except imaging.BlankImageError as error:
         return {"refused": str(error)}
     report = json.loads(json.dumps(prepared.report, default=lambda value: value.item()))
     return {"digit": base64.b64encode(prepared.digit.tobytes()).decode("ascii"), "crop": prepared.crop,

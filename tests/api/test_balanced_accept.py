@@ -1,12 +1,12 @@
 """New connections spread over gevent workers: a worker in the middle of a request leaves a new one a moment to
-the others, and one between requests accepts at once (denoiser.api.balanced_accept)."""
+the others, and one between requests accepts at once (denoiser.serving.balanced_accept)."""
 
 import time
 import types
 
 import pytest
 
-from denoiser.api import balanced_accept
+from denoiser.serving import balanced_accept
 
 gevent = pytest.importorskip("gevent")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bench_runs import run_bench
 
-from denoiser import bench_cpu
+from benchmarks import cpu as bench_cpu
 
 
 @pytest.mark.e2e
@@ -43,8 +43,8 @@ def ratios_match(results: dict, ratio: str, numerator: str, denominator: str) ->
 
 
 def test_bench_times_decode_and_preprocessing_of_what_people_send(model_dir):
-    from denoiser import bench_preprocess as bench
-    from denoiser.model_store import discover
+    from benchmarks import preprocess as bench
+    from denoiser.models.store import discover
 
     inputs = bench.preprocess_inputs(model_dir / "mnist" / str(max(discover(model_dir)["mnist"])))
     results = bench.preprocess_timing(inputs, repeats=2, warmup=1)
@@ -58,7 +58,7 @@ def test_bench_times_decode_and_preprocessing_of_what_people_send(model_dir):
 
 @pytest.mark.e2e
 def test_bench_profile_splits_a_request_into_its_stages(model_dir, images):
-    from denoiser.bench_profile import profile_report, profile_timing
+    from benchmarks.profiling import profile_report, profile_timing
 
     # a drawing, which takes the whole clean path (an MNIST 28x28 file is used as it is, without finding ink)
     drawing = images.encode(images.draw_digit())

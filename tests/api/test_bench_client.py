@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from denoiser.bench_client import Poster, read_answer
+from benchmarks.client import Poster, read_answer
 
 
 def answer_from(*chunks: bytes):

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from denoiser import bench_cpu
+from benchmarks import cpu as bench_cpu
 
 pytestmark = pytest.mark.skipif(not bench_cpu.supported(), reason="this machine's /proc has no schedstat")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from denoiser.bench_figure import bench_figure, cpu_breakdown
+from benchmarks.figure import bench_figure, cpu_breakdown
 
 
 def bench_results(server_cpu: dict | None, tflite: bool = True) -> dict:

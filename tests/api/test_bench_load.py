@@ -1,12 +1,12 @@
-"""`python -m denoiser.bench --load` end to end on one short layout, and its layout syntax."""
+"""`denoiser bench --load` end to end on one short layout, and its layout syntax."""
 
 from __future__ import annotations
 
 import pytest
 from bench_runs import run_bench
 
-from denoiser import bench_cpu
-from denoiser.bench_load import layout_env, parse_layouts
+from benchmarks import cpu as bench_cpu
+from benchmarks.load import layout_env, parse_layouts
 
 
 def test_layouts_parse_into_workers_and_threads_or_gevent():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from denoiser.baselines import METHODS
+from denoiser.models.baselines import METHODS
 
 
 def post(client, data: bytes, **form):
@@ -25,7 +25,7 @@ def registry(app):
 def tuned(registry):
     baselines = registry.tuned_baselines(registry.get(None))
     if baselines is None:
-        pytest.skip("the default model has no tuned baselines (python -m denoiser.baseline_tuning)")
+        pytest.skip("the default model has no tuned baselines (denoiser tune-baselines)")
     return baselines
 
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from denoiser.api.connection_reuse import close_after, take_turns
+from denoiser.serving.connection_reuse import close_after, take_turns
 
 
 class Request:
@@ -131,7 +131,7 @@ def test_clients_that_post_without_pause_are_served_in_turns(gevent_server, exam
     1,690 requests per client, waits up to 436 ms."""
     import json
 
-    from denoiser.bench_client import Poster
+    from benchmarks.client import Poster
 
     port, log_path = gevent_server
     image, _ = example

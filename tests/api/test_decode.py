@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from denoiser import data
-from denoiser.latent_report import pixel_classifier
+from denoiser.evaluation.latent_report import pixel_classifier
+from denoiser.training import data
 
 VAE = "mnist-vae"
 DATA_DIR = data.REPO_ROOT.parent / "shared" / "datasets"

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from denoiser import metrics, noise
-from denoiser.preprocess import to_model_input
+from denoiser.imaging import metrics, noise, to_model_input
 
 
 def post_file(client, data: bytes, **form):

@@ -7,8 +7,8 @@ import io
 import numpy as np
 import pytest
 
-from denoiser import data
-from denoiser.latent_build import knn_accuracy
+from denoiser.latent.build import knn_accuracy
+from denoiser.training import data
 
 DATA_DIR = data.REPO_ROOT.parent / "shared" / "datasets"
 

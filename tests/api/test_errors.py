@@ -9,7 +9,7 @@ from image_samples import draw_digit, encode, png_header_only
 from PIL import Image
 from urllib3 import encode_multipart_formdata
 
-from denoiser.realinputs import render_empty
+from denoiser.evaluation.realinputs import render_empty
 
 PNG = "image/png"
 
@@ -127,7 +127,7 @@ def test_unexpected_failure_is_a_json_500(app, monkeypatch):
 
 
 def test_smaller_limits_from_settings(model_dir):
-    from denoiser.api import create_app
+    from denoiser.serving import create_app
 
     small = create_app({"TESTING": True, "MODEL_DIR": model_dir / "none", "MAX_BATCH": 1, "MAX_PIXELS": 100,
                         "MAX_UPLOAD_BYTES": 4096}).test_client()

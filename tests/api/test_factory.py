@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from denoiser.api import create_app
-from denoiser.api.settings import Settings
+from denoiser.serving import create_app
+from denoiser.serving.settings import Settings
 
 
 def test_config_overrides_settings(app):
@@ -62,7 +62,7 @@ def test_models_loaded_once_and_kept_on_the_app(app, model_dir):
 
 
 def test_pinned_version_is_served(model_dir):
-    from denoiser.api.registry import Registry, discover
+    from denoiser.serving.registry import Registry, discover
 
     versions = discover(model_dir)["mnist"]
     registry = Registry.load(model_dir, "mnist", {"mnist": versions[0]})
@@ -111,7 +111,7 @@ def test_api_does_not_import_training_code():
     import subprocess
     import sys
 
-    code = ("import sys, denoiser.api.wsgi as w; "
+    code = ("import sys, denoiser.serving.wsgi as w; "
             "bad = [m for m in sys.modules if m.split('.')[-1] in ('train', 'export', 'evaluate', 'pipeline')"
             " and m.startswith('denoiser')]; print(bad)")
     env_dir = str(Path(__file__).resolve().parents[2] / "no-models")

@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from denoiser.api import registry as registry_module
-from denoiser.api.registry import load_model, probe_batch
-from denoiser.lite import TFLITE_NAME
+from denoiser.models.lite import TFLITE_NAME
+from denoiser.serving import registry as registry_module
+from denoiser.serving.registry import load_model, probe_batch
 
 
 def _copy(model_dir, name: str, tmp_path):
@@ -27,7 +27,7 @@ def _served_with_tflite(app, names=("mnist", "mnist-vae")):
     models = app.extensions["denoiser.registry"].models
     present = [models[name] for name in names if name in models and (models[name].path / TFLITE_NAME).is_file()]
     if not present:
-        pytest.skip("no committed model.tflite (python -m denoiser.lite models)")
+        pytest.skip("no committed model.tflite (denoiser lite models)")
     return present
 
 
@@ -78,7 +78,7 @@ def test_each_os_thread_has_one_interpreter_whatever_runs_on_it(app):
         from gevent import monkey
         monkey.patch_all()
         import gevent, numpy as np
-        from denoiser.lite import LiteModel
+        from denoiser.models.lite import LiteModel
         lite = LiteModel.load({str(model.path)!r})
         calls = [gevent.spawn(lite.run, "denoise", images=np.zeros((1, 28, 28, 1), np.float32)) for _ in range(5)]
         gevent.joinall(calls, raise_error=True)

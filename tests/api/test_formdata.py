@@ -9,7 +9,7 @@ from urllib3 import encode_multipart_formdata
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
-from denoiser.api.formdata import FastFormDataParser
+from denoiser.serving.formdata import FastFormDataParser
 
 # Bytes that look like line breaks and boundaries inside a file must survive untouched.
 TRICKY = b"\x89PNG\r\n\x1a\n--not-the-boundary\r\n\r\n--\r\n" + bytes(range(256))

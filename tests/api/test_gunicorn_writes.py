@@ -1,4 +1,4 @@
-"""gunicorn's answers leave in one write, headers and body together (denoiser.api.gunicorn_writes)."""
+"""gunicorn's answers leave in one write, headers and body together (denoiser.serving.gunicorn_writes)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from gunicorn.config import Config
 from gunicorn.http.wsgi import Response
 
-from denoiser.api import gunicorn_writes
+from denoiser.serving import gunicorn_writes
 
 
 class Request:

@@ -9,8 +9,10 @@ import io
 import numpy as np
 import pytest
 
-from denoiser import data, metrics, noisyinputs
+from denoiser.evaluation import noisyinputs
+from denoiser.imaging import metrics
 from denoiser.imaging.pixels import to_model_input
+from denoiser.training import data
 
 ROOT_DATA = "../shared/datasets"
 DIGITS = 100

@@ -11,8 +11,8 @@ import pytest
 from image_samples import decode_data_url, draw_digit, encode
 from prometheus_client import REGISTRY
 
-from denoiser import preprocess
-from denoiser.api.request_cache import LruCache, digest
+from denoiser import imaging
+from denoiser.serving.request_cache import LruCache, digest
 
 
 def counting(data: bytes, mode: str = "mnist"):
@@ -21,7 +21,7 @@ def counting(data: bytes, mode: str = "mnist"):
 
     def prepare():
         calls.append(mode)
-        return preprocess.prepare_digit(data, mode)
+        return imaging.prepare_digit(data, mode)
     return prepare, calls
 
 
@@ -57,9 +57,9 @@ def test_refusals_are_not_kept_and_size_zero_keeps_nothing():
 
     def refuse():
         calls.append(1)
-        return preprocess.prepare_digit(blank)
+        return imaging.prepare_digit(blank)
     for _ in range(2):
-        with pytest.raises(preprocess.BlankImageError):
+        with pytest.raises(imaging.BlankImageError):
             cache.get_or_compute(digest(blank), refuse)
     assert len(calls) == 2
     off = LruCache("prepared", 0)
@@ -97,7 +97,7 @@ def test_api_answers_a_repeated_upload_from_the_caches_identically(client):
     assert "decode" in second["timings_ms"]
     instances = {"instances": [decode_data_url(first["input"]).tolist()]}  # the same digit, not remembered
     assert client.post("/denoise", json=instances).get_json()["typicality"] == first["typicality"]
-    uncached = preprocess.prepare_digit(data)
+    uncached = imaging.prepare_digit(data)
     assert np.array_equal(decode_data_url(second["input"]), uncached.digit)
     assert second["crop"] == uncached.crop
 

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from denoiser.api import create_app
-from denoiser.api.security import CONTENT_SECURITY_POLICY, HEADERS
+from denoiser.serving import create_app
+from denoiser.serving.security import CONTENT_SECURITY_POLICY, HEADERS
 
 from .test_static_assets import _build
 

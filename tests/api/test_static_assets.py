@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 
-from denoiser.api import create_app
+from denoiser.serving import create_app
 
 
 def _client(static_dir):

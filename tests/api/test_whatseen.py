@@ -74,7 +74,7 @@ def test_instances_have_no_crop(client):
 
 
 def test_ruled_lines_only_is_a_blank_image_saying_so(client):
-    from denoiser import realinputs
+    from denoiser.evaluation import realinputs
 
     response = client.post("/denoise", **upload(realinputs.render_empty("ruled_lines", 3)))
     assert response.status_code == 422

@@ -209,9 +209,9 @@ def test_the_spa_denoises_a_drawing_in_chromium():
 
 
 def assert_security_headers(headers: dict, where: str) -> None:
-    """backend/denoiser/api/security.py's HEADERS, each with the API's value (urllib joins a repeated
+    """backend/denoiser/serving/security.py's HEADERS, each with the API's value (urllib joins a repeated
     header with ", ", so a duplicate would show as a different value)."""
-    from denoiser.api import security
+    from denoiser.serving import security
 
     for name, value in security.HEADERS.items():
         assert headers.get(name.lower()) == value, f"{where}: {name} = {headers.get(name.lower())!r}"
@@ -239,7 +239,7 @@ def test_security_headers_through_nginx():
 def test_the_spa_and_docs_work_under_the_csp_in_chromium():
     # A person's session (draw, an example, Compare, the noise level stepped ten times with Compare
     # open, the latent map; /docs with "try it") through nginx: no CSP violation, no 429, the headers.
-    from denoiser.api import security
+    from denoiser.serving import security
 
     node = shutil.which("node")
     chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from denoiser.bench import free_port
+from benchmarks.latency import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"

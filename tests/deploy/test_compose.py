@@ -106,16 +106,16 @@ def test_web_service_waits_for_a_healthy_api(config):
     assert web["healthcheck"]["test"] and web["restart"] == "unless-stopped"
 
 
-def entrypoint_runs(service: dict, module: str) -> None:
-    """The service's entrypoint checks that ./models is writable, then execs `python -m module`."""
+def entrypoint_runs(service: dict, command: str) -> None:
+    """The service's entrypoint checks that ./models is writable, then execs `denoiser <command>`."""
     entrypoint = service["entrypoint"]
-    assert entrypoint[:2] == ["sh", "-c"] and entrypoint[3] == module
-    assert "test -w /app/models" in entrypoint[2] and 'exec python -m ' + module + ' "$$@"' in entrypoint[2]
+    assert entrypoint[:2] == ["sh", "-c"] and entrypoint[3] == "denoiser"
+    assert "test -w /app/models" in entrypoint[2] and 'exec denoiser ' + command + ' "$$@"' in entrypoint[2]
 
 
 def test_train_service_runs_the_training_cli_into_models(config, kit):
     train = config["services"]["train"]
-    entrypoint_runs(train, "denoiser.train")
+    entrypoint_runs(train, "train")
     command = train["command"]
     assert command[command.index("--output-dir") + 1] == "/app/models"
     assert command[command.index("--data-dir") + 1] == "/data"
@@ -129,7 +129,7 @@ def test_train_service_runs_the_training_cli_into_models(config, kit):
 def test_the_train_entrypoint_refuses_an_unwritable_models_dir(config, kit):
     # As an unprivileged uid (nobody), with / standing in for a ./models it cannot write.
     script = config["services"]["train"]["entrypoint"][2].replace("$$", "$").replace("/app/models", "/")
-    command = ["sh", "-c", script, "denoiser.train", "--help"]
+    command = ["sh", "-c", script, "denoiser", "--help"]
     if os.geteuid() == 0:
         command = [kit.require_binary("setpriv"), "--reuid=65534", "--regid=65534", "--clear-groups", *command]
     elif os.access("/", os.W_OK):
@@ -141,16 +141,16 @@ def test_the_train_entrypoint_refuses_an_unwritable_models_dir(config, kit):
 def test_evaluate_service_writes_the_companions_next_to_the_model(config):
     evaluate = config["services"]["evaluate"]
     assert evaluate["profiles"] == ["train"]
-    entrypoint_runs(evaluate, "denoiser.evaluate")
+    entrypoint_runs(evaluate, "evaluate")
     models = [v for v in evaluate["volumes"] if v["target"] == "/app/models"]
     assert models and not models[0].get("read_only")
 
 
 def test_train_flags_exist_in_the_cli(config, kit):
-    source = (kit.ROOT / "backend" / "denoiser" / "train.py").read_text()
+    source = (kit.ROOT / "backend" / "denoiser" / "training" / "train.py").read_text()
     command = config["services"]["train"]["command"]
     for flag in (arg for arg in command if arg.startswith("--")):
-        assert f'"{flag}"' in source, f"python -m denoiser.train has no {flag} flag"
+        assert f'"{flag}"' in source, f"denoiser train has no {flag} flag"
 
 
 def test_tfserving_profile_serves_the_models_listed_in_models_config(config, kit):

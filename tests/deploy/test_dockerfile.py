@@ -29,7 +29,7 @@ def test_stages_are_frontend_api_and_web(stages):
 
 def test_api_stage_runs_gunicorn_as_non_root_with_a_readyz_healthcheck(stages):
     api = stages["api"]
-    assert api.exec_form("CMD") == ["gunicorn", "-c", "backend/gunicorn.conf.py", "denoiser.api.wsgi:app"]
+    assert api.exec_form("CMD") == ["gunicorn", "-c", "backend/gunicorn.conf.py", "denoiser.serving.wsgi:app"]
     assert api.all("EXPOSE") == ["8000"]
     user = api.all("USER")[-1].split(":")[0]
     assert user not in ("root", "0"), "the api image must not run as root"
@@ -120,7 +120,7 @@ def nginx_size(text: str) -> int:
 
 def api_upload_limit(kit) -> int:
     """The API's default DENOISER_MAX_UPLOAD_BYTES, read from the teammate's settings module itself."""
-    path = kit.ROOT / "backend" / "denoiser" / "api" / "settings.py"
+    path = kit.ROOT / "backend" / "denoiser" / "serving" / "settings.py"
     spec = importlib.util.spec_from_file_location("_deploy_api_settings", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look the module up while building the class

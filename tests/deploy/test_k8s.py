@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from denoiser import data
+from denoiser.training import data
 
 BASE = data.REPO_ROOT / "deploy" / "k8s" / "base"
 KUBECTL = shutil.which("kubectl")

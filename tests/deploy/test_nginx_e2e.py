@@ -168,7 +168,7 @@ def api(kit, stages, tmp_path_factory):
     gunicorn = kit.find_binary(command[0])
     if gunicorn is None:
         pytest.fail("gunicorn is not installed in the venv (make install-python)")
-    for needed in ("backend/gunicorn.conf.py", "backend/denoiser/api/wsgi.py"):
+    for needed in ("backend/gunicorn.conf.py", "backend/denoiser/serving/wsgi.py"):
         assert (kit.ROOT / needed).exists(), f"{needed} is missing: the api target's command cannot run"
     # The committed models, as the image bakes them in (DEPLOY_TEST_MODEL_DIR points elsewhere).
     model_dir = Path(os.environ.get("DEPLOY_TEST_MODEL_DIR") or kit.ROOT / "models")
@@ -246,7 +246,7 @@ def test_every_api_route_is_proxied_by_nginx(kit):
     # default; /compare also passes the stricter rate-limit zone.
     import re
 
-    source = "\n".join(p.read_text() for p in (kit.ROOT / "backend" / "denoiser" / "api").glob("*.py"))
+    source = "\n".join(p.read_text() for p in (kit.ROOT / "backend" / "denoiser" / "serving").glob("*.py"))
     routes = re.findall(r'@bp\.(get|post|put|delete|route)\("(/[^"]*)"(?:, methods=\[([^]]*)\])?', source)
     segments = {route.split("/")[1] for _, route, _ in routes} - {"", "<spa:path>"}
     posts = {route.split("/")[1] for method, route, methods in routes if method == "post" or "POST" in methods}
@@ -450,7 +450,7 @@ def raw_answer(url: str, data: bytes | None = None, headers: dict | None = None,
 
 def assert_security_headers(headers, where: str) -> None:
     """Each header of the API's security.HEADERS exactly once, with the API's value."""
-    from denoiser.api import security
+    from denoiser.serving import security
 
     for name, value in security.HEADERS.items():
         assert headers.get_all(name) == [value], f"{where}: {name} = {headers.get_all(name)}"
@@ -575,7 +575,7 @@ def test_slow_clients_block_neither_gunicorn_nor_nginx(kit, api, web):
 def test_a_person_in_chromium_meets_no_csp_violation_and_no_limit(kit, web):
     # The SPA (draw, an example, Compare, the noise level stepped ten times with Compare open, the latent
     # map) and /docs ("try it") under nginx's headers and default rate limits: no CSP violation, no 429.
-    from denoiser.api import security
+    from denoiser.serving import security
 
     node = kit.require_binary("node")
     chromium = kit.require_binary("chromium", "/usr/bin/chromium")

@@ -1,5 +1,5 @@
 """The nginx template against the API's own settings, read as text (no nginx, no containers): the security
-headers nginx adds are exactly backend/denoiser/api/security.py's, the Content-Security-Policy the very
+headers nginx adds are exactly backend/denoiser/serving/security.py's, the Content-Security-Policy the very
 same string, so the two cannot drift; the rate-limit knobs have one default everywhere.
 
 tests/deploy/test_nginx_e2e.py checks the headers on real answers of nginx; tests/containers/ in the
@@ -12,7 +12,7 @@ import re
 import pytest
 import yaml
 
-from denoiser.api import security
+from denoiser.serving import security
 
 
 def header_maps(template: str) -> dict[str, tuple[str, str]]:

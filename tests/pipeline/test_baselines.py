@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from denoiser import baseline_tuning, data, metrics
-from denoiser.baselines import METHODS, PCABaseline
-from denoiser.noise import add_noise
-from denoiser.preprocess import to_model_input
-from denoiser.tuned_baselines import TunedBaselines
+from denoiser.imaging import metrics, to_model_input
+from denoiser.imaging.noise import add_noise
+from denoiser.models.baselines import METHODS, PCABaseline
+from denoiser.models.tuned_baselines import TunedBaselines
+from denoiser.training import data
+from denoiser.training import tune_baselines as baseline_tuning
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT.parent / "shared" / "datasets"
@@ -66,7 +67,7 @@ def test_tuned_baselines_are_saved_with_the_model_and_load_back(tmp_path):
                           "--methods", "median,gaussian blur"])
     saved = json.loads((model_dir / "baselines.json").read_text())
     assert saved["validation_images"] == 16 and set(saved["methods"]) == {"median", "gaussian blur"}
-    assert "denoiser.baseline_tuning" in saved["command"]
+    assert saved["command"].startswith("denoiser tune-baselines")
     tuned = TunedBaselines.load(model_dir)
     assert tuned.pca.components == 16  # the VAE's code size
     assert [m.key for m in tuned.methods(include_slow=True)] == ["median", "gaussian blur"]

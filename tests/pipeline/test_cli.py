@@ -38,7 +38,7 @@ def test_an_unknown_command_says_so():
 
 @pytest.mark.slow
 def test_serve_starts_the_api(model_dir, tmp_path):
-    from denoiser.bench import free_port
+    from benchmarks.latency import free_port
 
     port = free_port()
     env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "1", "DENOISER_MODEL_DIR": str(model_dir)}

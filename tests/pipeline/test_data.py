@@ -6,7 +6,7 @@ import struct
 import numpy as np
 import pytest
 
-from denoiser import data
+from denoiser.training import data
 
 
 def write_idx(path, array, gz=True):

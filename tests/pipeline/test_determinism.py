@@ -10,15 +10,16 @@ import textwrap
 
 import pytest
 
-from denoiser import data
+from denoiser.training import data
 
 DATA_DIR = str(data.REPO_ROOT.parent / "shared" / "datasets")
 
 SHORT_RUN = textwrap.dedent("""
     import hashlib, json, sys
     import numpy as np
-    from denoiser import data, train
-    from denoiser.config import TrainConfig
+    from denoiser.training import data
+    from denoiser.training import train
+    from denoiser.training.config import TrainConfig
     seed = int(sys.argv[1])
     images = data.load_dataset("mnist", sys.argv[2]).x_train[:256]
     config = TrainConfig(dataset="mnist", arch="unet", width=4, latent_dim=8, epochs=2, batch_size=32,

@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 
-from denoiser import data, distribute
+from denoiser.training import data, distribute
 
 DATA_DIR = data.REPO_ROOT.parent / "shared" / "datasets"
 
@@ -22,7 +22,7 @@ TWO_CPUS = textwrap.dedent("""
     import tensorflow as tf
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-    from denoiser import train
+    from denoiser.training import train
     train.main(sys.argv[1:])
 """)
 

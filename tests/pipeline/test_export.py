@@ -8,7 +8,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from denoiser import evaluate, export, train
+from denoiser.evaluation import evaluate
+from denoiser.models import export
+from denoiser.training import train
 
 DATA_DIR = str(train.data.REPO_ROOT.parent / "shared" / "datasets")
 
@@ -73,7 +75,7 @@ def test_model_card_and_history(exported):
     card = export.read_metadata(exported["unet"])
     assert card["name"] == "tiny-unet" and card["version"] == 1 and card["arch"] == "unet"
     assert card["training"]["n_train"] == 270 and card["training"]["n_validation"] == 30
-    assert card["training"]["command"].startswith("python -m denoiser.train --dataset mnist")
+    assert card["training"]["command"].startswith("denoiser train --dataset mnist")
     assert card["training"]["config"]["width"] == 8
     assert "gaussian:0.5" in card["metrics"]["validation"]
     assert card["library_versions"]["tensorflow"]

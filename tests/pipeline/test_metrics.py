@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from denoiser import metrics
+from denoiser.imaging import metrics
 
 
 def test_psnr_of_a_constant_error_matches_the_formula():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from denoiser import noise
+from denoiser.imaging import noise
 
 
 def test_gaussian_noise_has_the_requested_standard_deviation():

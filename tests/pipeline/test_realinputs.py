@@ -15,8 +15,10 @@ import pytest
 from PIL import Image
 from scipy import ndimage
 
-from denoiser import data, metrics, preprocess, realinputs
-from denoiser.imaging import strokes
+from denoiser import imaging
+from denoiser.evaluation import realinputs
+from denoiser.imaging import metrics, strokes
+from denoiser.training import data
 
 FIDELITY = 0.70  # mean SSIM over the digits below; measured 0.77 to 0.87, the old code 0.41 to 0.64
 
@@ -38,20 +40,20 @@ def encode(pixels: np.ndarray, fmt: str = "PNG", **options) -> bytes:
 
 @pytest.mark.parametrize("kind", realinputs.KINDS)
 def test_every_kind_keeps_the_digit(digits, kind):
-    seen = np.stack([preprocess.prepare_digit(realinputs.render(kind, digit, index)).digit
+    seen = np.stack([imaging.prepare_digit(realinputs.render(kind, digit, index)).digit
                      for index, digit in enumerate(digits)])
     for digit in seen:
         rows, cols = np.nonzero(digit)
         assert 19 <= max(rows.max() - rows.min(), cols.max() - cols.min()) + 1 <= 21
         assert np.allclose(ndimage.center_of_mass(digit.astype(float)), (14, 14), atol=1.0)
-    fidelity = metrics.ssim_per_image(preprocess.to_model_input(digits), preprocess.to_model_input(seen))
+    fidelity = metrics.ssim_per_image(imaging.to_model_input(digits), imaging.to_model_input(seen))
     assert fidelity.mean() > FIDELITY, fidelity
 
 
 def test_thin_pen_and_bold_marker_reach_mnist_stroke_width(digits):
     for index, digit in enumerate(digits[:3]):
-        thin = preprocess.prepare_digit(realinputs.render("thin_pen", digit, index))
-        bold = preprocess.prepare_digit(realinputs.render("bold_marker", digit, index))
+        thin = imaging.prepare_digit(realinputs.render("thin_pen", digit, index))
+        bold = imaging.prepare_digit(realinputs.render("bold_marker", digit, index))
         assert thin.report["stroke_px_before"] < 1.0 < bold.report["stroke_px_before"] - 2
         widths = strokes.mnist_widths(np.stack([thin.digit, bold.digit]))
         assert np.all((widths > strokes.MNIST_LOW - 0.3) & (widths < strokes.MNIST_HIGH + 0.3)), widths
@@ -64,7 +66,7 @@ def test_small_digit_in_a_corner_is_not_bolder_than_the_same_digit_drawn_large(d
         large = 255 - np.round(realinputs.pen_strokes(digit, 400, pen) * 255).astype(np.uint8)
         small = np.full((560, 560), 255, np.uint8)
         small[20:90, 470:540] = 255 - np.round(realinputs.pen_strokes(digit, 70, pen) * 255).astype(np.uint8)
-        widths = strokes.mnist_widths(np.stack([preprocess.prepare(encode(large)), preprocess.prepare(encode(small))]))
+        widths = strokes.mnist_widths(np.stack([imaging.prepare(encode(large)), imaging.prepare(encode(small))]))
         assert widths[1] <= widths[0] + 0.4, widths
 
 
@@ -83,7 +85,7 @@ def known_drawing(digit: np.ndarray, size=(2400, 1600), frame=600, at=(1500, 700
 
 def test_crop_box_is_in_the_uploaded_image_pixels(digits):
     pixels, box = known_drawing(digits[0])
-    prepared = preprocess.prepare_digit(encode(pixels, "JPEG", quality=90))  # decoded at 1024 px, scaled back
+    prepared = imaging.prepare_digit(encode(pixels, "JPEG", quality=90))  # decoded at 1024 px, scaled back
     assert all(isinstance(value, int) for value in prepared.crop)
     assert np.allclose(prepared.crop, box, atol=12), (prepared.crop, box)
 
@@ -95,14 +97,14 @@ def test_crop_box_of_an_exif_rotated_photo_is_upright(digits):
     exif[0x0112] = 6
     buffer = io.BytesIO()
     stored.save(buffer, "JPEG", quality=90, exif=exif.tobytes())
-    prepared = preprocess.prepare_digit(buffer.getvalue())
+    prepared = imaging.prepare_digit(buffer.getvalue())
     assert np.allclose(prepared.crop, box, atol=10), (prepared.crop, box)
-    upright = preprocess.prepare(encode(pixels, "JPEG", quality=90))
+    upright = imaging.prepare(encode(pixels, "JPEG", quality=90))
     assert np.abs(prepared.digit.astype(int) - upright.astype(int)).mean() < 5
 
 
 def test_resize_mode_crop_is_the_whole_image(digits):
-    prepared = preprocess.prepare_digit(encode(np.kron(digits[0], np.ones((3, 2), np.uint8))), mode="resize")
+    prepared = imaging.prepare_digit(encode(np.kron(digits[0], np.ones((3, 2), np.uint8))), mode="resize")
     assert prepared.crop == [0, 0, 56, 84] and prepared.report == {"mode": "resize"}
 
 
@@ -110,14 +112,14 @@ def test_resize_mode_crop_is_the_whole_image(digits):
                                                ("specks", "specks")])
 def test_sheets_without_a_digit_are_refused(kind, message):
     for seed in range(2):
-        with pytest.raises(preprocess.BlankImageError, match=message):
-            preprocess.prepare_digit(realinputs.render_empty(kind, seed))
+        with pytest.raises(imaging.BlankImageError, match=message):
+            imaging.prepare_digit(realinputs.render_empty(kind, seed))
 
 
 def test_photo_report_says_what_was_done(digits):
-    report = preprocess.prepare_digit(realinputs.render("phone_photo", digits[0], 0)).report
+    report = imaging.prepare_digit(realinputs.render("phone_photo", digits[0], 0)).report
     assert report["mode"] == "mnist" and report["inverted"] is True and report["background_removed"] is True
-    lined = preprocess.prepare_digit(realinputs.render("lined_paper", digits[0], 0)).report
+    lined = imaging.prepare_digit(realinputs.render("lined_paper", digits[0], 0)).report
     assert lined["lines_removed"] >= 5 and lined["components_kept"] >= 1
 
 

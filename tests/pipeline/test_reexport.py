@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from denoiser import export, models, reexport
+from denoiser.models import architectures, export, reexport
 
 
 def _stored_values(directory) -> int:
@@ -47,7 +47,7 @@ def _old_style_export(autoencoder, directory, card):
 
 @pytest.mark.parametrize(("arch", "latent_dim"), [("unet", 8), ("vae", 4)])
 def test_export_stores_each_weight_once(tmp_path, arch, latent_dim):
-    autoencoder = models.build(arch, latent_dim, width=4)
+    autoencoder = architectures.build(arch, latent_dim, width=4)
     export.export_model(autoencoder, tmp_path / "m", {"latent_dim": latent_dim})
     unique = {id(v): v for m in (autoencoder.denoiser, autoencoder.posterior, autoencoder.decoder) if m is not None
               for v in m.weights}
@@ -58,7 +58,7 @@ def test_export_stores_each_weight_once(tmp_path, arch, latent_dim):
 @pytest.mark.parametrize(("arch", "latent_dim"), [("unet", 8), ("vae", 4)])
 def test_reexport_halves_an_old_export_and_answers_the_same(tmp_path, arch, latent_dim):
     keras.utils.set_random_seed(3)
-    autoencoder = models.build(arch, latent_dim, width=4)
+    autoencoder = architectures.build(arch, latent_dim, width=4)
     card = {"arch": arch, "latent_dim": latent_dim, "training": {"config": {"width": 4, "beta": 1.0}}}
     directory = tmp_path / "1"
     _old_style_export(autoencoder, directory, card)

@@ -1,4 +1,4 @@
-"""`python -m denoiser.study`: it refuses names it does not know, and a quick run writes a page a reader can
+"""`denoiser study`: it refuses names it does not know, and a quick run writes a page a reader can
 trust: the command that regenerates it, the data it used, a table, figures that exist, sane numbers."""
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from denoiser import data, study
-from denoiser.studies import STUDIES
-from denoiser.studies.dataset import components_for, explained_variance
-from denoiser.studies.page import MAX_FIGURE_BYTES
+from denoiser.evaluation import study
+from denoiser.evaluation.studies import STUDIES
+from denoiser.evaluation.studies.dataset import components_for, explained_variance
+from denoiser.evaluation.studies.page import MAX_FIGURE_BYTES
+from denoiser.training import data
 
 DATA_DIR = data.REPO_ROOT.parent / "shared" / "datasets"
 MODELS = data.REPO_ROOT / "models"
@@ -32,10 +33,10 @@ def test_unknown_study_is_refused_with_every_known_name(capsys):
 def test_no_name_means_every_study_and_the_page_command_repeats_the_flags():
     args = study.parse_args(["--data-dir", "../shared/datasets"])
     assert args.names == list(STUDIES)
-    assert study.command("sparsity", args) == "python -m denoiser.study sparsity --data-dir ../shared/datasets"
+    assert study.command("sparsity", args) == "denoiser study sparsity --data-dir ../shared/datasets"
     quick = study.parse_args(["dataset", "--quick", "--models", "mnist"])
     assert quick.output_dir == study.QUICK_OUTPUT  # a quick run never overwrites the committed pages
-    assert study.command("dataset", quick) == "python -m denoiser.study dataset --quick --models mnist"
+    assert study.command("dataset", quick) == "denoiser study dataset --quick --models mnist"
 
 
 def test_every_registered_study_has_a_runnable_module():
@@ -70,7 +71,7 @@ def test_a_study_page_starts_with_its_command_and_shows_tables_and_figures(pca_r
     page = pca_run / "pca-vs-ae.md"
     lines = page.read_text().splitlines()
     assert lines[0].startswith("# ")
-    assert lines[3] == f"python -m denoiser.study pca-vs-ae --data-dir {DATA_DIR} --quick --output-dir {pca_run}"
+    assert lines[3] == f"denoiser study pca-vs-ae --data-dir {DATA_DIR} --quick --output-dir {pca_run}"
     assert any("Data used" in line for line in lines[:10])
     assert any(line.startswith("**Run time**") for line in lines)
     assert any(re.fullmatch(r"\|( --- \|)+", line) for line in lines)

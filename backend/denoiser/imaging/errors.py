@@ -1,4 +1,4 @@
-"""The errors of decoding and preprocessing user images (re-exported by denoiser.preprocess)."""
+"""The errors of decoding and preprocessing user images (re-exported by denoiser.imaging)."""
 
 from __future__ import annotations
 

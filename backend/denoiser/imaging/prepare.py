@@ -1,5 +1,5 @@
 """The forward path from an upload to the model's input: decode -> grey -> noise estimate -> locate -> crop ->
-fit -> centre. Training (`denoiser.data` on a folder of images), evaluation and the API all call it.
+fit -> centre. Training (`denoiser.training.data` on a folder of images), evaluation and the API all call it.
 
 Clean uploads (drawings, photos, scans without visible noise) take the MNIST normalisation: paper and light
 removed, the ink found (`ink`), stroke width brought into MNIST's range (`strokes`), fitted into 20x20 and

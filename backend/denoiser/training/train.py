@@ -1,0 +1,190 @@
+"""Training CLI: denoiser train --dataset mnist --arch unet --epochs 40.
+
+Trains on the training split minus a validation split (the test split is never read here),
+with fresh noise every epoch, early stopping on validation loss (best weights restored),
+then exports models/<name>/<version>/ with its model card and history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import platform
+import shlex
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from denoiser.models import architectures, export
+from denoiser.models.scoring import score
+from denoiser.training import data
+from denoiser.training.config import TrainConfig, parse_noise_weights
+from denoiser.training.distribute import STRATEGIES, devices, make_strategy
+from denoiser.training.pipeline import steps_per_epoch, training_dataset, validation_arrays
+
+VALIDATION_LEVELS = (("none", 0.0), ("gaussian", 0.3), ("gaussian", 0.5), ("gaussian", 0.7),
+                     ("salt_pepper", 0.2), ("speckle", 0.5))
+
+
+def parse_args(argv: list[str] | None = None) -> TrainConfig:
+    """Command-line flags -> a validated TrainConfig."""
+    defaults = TrainConfig()
+    parser = argparse.ArgumentParser(prog="denoiser train", description=__doc__,
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--dataset", default=defaults.dataset, choices=data.DATASET_NAMES)
+    parser.add_argument("--data-dir", default=None,
+                        help="directory with the IDX .gz files (default: $DENOISER_DATA_DIR, "
+                             "../shared/datasets, Debian's package dir, then Keras' cache/download)")
+    parser.add_argument("--arch", default=defaults.arch, choices=architectures.ARCHITECTURES)
+    parser.add_argument("--latent-dim", type=int, default=defaults.latent_dim)
+    parser.add_argument("--width", type=int, default=defaults.width, help="base channel count (unet, vae)")
+    parser.add_argument("--beta", type=float, default=defaults.beta,
+                        help="vae: weight of the KL term (1 = the evidence bound)")
+    parser.add_argument("--noise", default=",".join(f"{k}={v}" for k, v in defaults.noise_weights.items()),
+                        help="training noise mix as type=weight pairs")
+    parser.add_argument("--level-min", type=float, default=defaults.level_min)
+    parser.add_argument("--level-max", type=float, default=defaults.level_max)
+    parser.add_argument("--augment-shift", type=int, default=defaults.augment_shift,
+                        help="random translation in pixels (0 disables)")
+    parser.add_argument("--augment-probability", type=float, default=defaults.augment_probability,
+                        help="share of images that also get affine/elastic/thickness/crisp-edge augmentation "
+                             "(0 disables)")
+    parser.add_argument("--epochs", type=int, default=defaults.epochs)
+    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
+    parser.add_argument("--patience", type=int, default=defaults.patience)
+    parser.add_argument("--val-fraction", type=float, default=defaults.val_fraction)
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N training images")
+    parser.add_argument("--name", default=None, help="model name under the output dir (default: dataset)")
+    parser.add_argument("--output-dir", default=defaults.output_dir)
+    parser.add_argument("--distribute", default=defaults.distribute, choices=STRATEGIES,
+                        help="mirrored: one model copy per local GPU, gradients averaged; --batch-size per GPU")
+    args = parser.parse_args(argv)
+    config = TrainConfig(
+        dataset=args.dataset, data_dir=args.data_dir, arch=args.arch, latent_dim=args.latent_dim,
+        width=args.width, beta=args.beta, noise_weights=parse_noise_weights(args.noise), level_min=args.level_min,
+        level_max=args.level_max, augment_shift=args.augment_shift,
+        augment_probability=args.augment_probability, epochs=args.epochs,
+        batch_size=args.batch_size, learning_rate=args.learning_rate, patience=args.patience,
+        val_fraction=args.val_fraction, seed=args.seed, limit=args.limit, name=args.name,
+        output_dir=args.output_dir, distribute=args.distribute)
+    config.validate()
+    return config
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Records each epoch's wall time in seconds into the history (`epoch_seconds`)."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["epoch_seconds"] = time.perf_counter() - self.started
+
+
+def make_deterministic(seed: int) -> None:
+    """Seed Python, NumPy and TensorFlow, and make TensorFlow's kernels deterministic (CPU and GPU)."""
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+
+
+def fit(config: TrainConfig, train_x: np.ndarray, val_x: np.ndarray,
+        builder: Callable[[], architectures.Autoencoder] | None = None) -> tuple[architectures.Autoencoder, dict]:
+    """Build and train the configured model; returns it (best weights) and its history.
+
+    `builder` makes a model `architectures.build` cannot (the studies' dense nets of a chosen width or L1
+    penalty); it runs right after seeding, like `architectures.build`, so its weights are as reproducible.
+    The same config and data give the same weights, bit for bit, on the same machine and library versions.
+    """
+    make_deterministic(config.seed)
+    strategy = make_strategy(config.distribute)
+    replicas = strategy.num_replicas_in_sync
+    per_step = dataclasses.replace(config, batch_size=config.batch_size * replicas)  # the global batch
+    train_ds = training_dataset(train_x, per_step)
+    val_noisy, val_clean = validation_arrays(val_x, config)
+    steps = steps_per_epoch(len(train_x), per_step)
+    schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps * config.epochs, alpha=0.02)
+    with strategy.scope():  # variables made here are mirrored on every device
+        autoencoder = builder() if builder else architectures.build(config.arch, config.latent_dim, config.width,
+                                                              config.beta)
+        trained = autoencoder.training_model
+        trained.compile(optimizer=keras.optimizers.Adam(schedule), loss=autoencoder.loss, metrics=["mae"])
+    if replicas > 1:
+        print(f"MirroredStrategy: {replicas} replicas, global batch {per_step.batch_size}", flush=True)
+    stop = keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True, verbose=1)
+    history = trained.fit(
+        train_ds, validation_data=(val_noisy, val_clean), epochs=config.epochs, steps_per_epoch=steps,
+        callbacks=[EpochTimer(), stop], shuffle=False, verbose=1 if sys.stdout.isatty() else 2)
+    return autoencoder, {key: [float(v) for v in values] for key, values in history.history.items()}
+
+
+def validation_report(autoencoder: architectures.Autoencoder, val_x: np.ndarray, seed: int) -> dict:
+    """PSNR/SSIM on the validation split at the card's reference noise levels."""
+    from denoiser.imaging import to_model_input
+
+    clean = to_model_input(val_x)
+
+    def predict(batch):
+        return np.clip(autoencoder.denoiser(batch, training=False).numpy(), 0.0, 1.0)
+
+    return {f"{noise}:{level}": score(predict, clean, noise, level, seed)
+            for noise, level in VALIDATION_LEVELS}
+
+
+def library_versions() -> dict:
+    """Versions recorded in the model card."""
+    return {"python": platform.python_version(), "tensorflow": tf.__version__,
+            "keras": keras.__version__, "numpy": np.__version__}
+
+
+def main(argv: list[str] | None = None) -> Path:
+    """Train, validate and export; returns the exported model directory."""
+    config = parse_args(argv)
+    dataset = data.load_dataset(config.dataset, config.data_dir)
+    images, labels = dataset.x_train, dataset.y_train
+    if config.limit:
+        images, labels = images[:config.limit], labels[:config.limit]
+    train_x, _, val_x, _ = data.split_validation(images, labels, config.val_fraction, config.seed)
+    print(f"{config.dataset} from {dataset.source}: {len(train_x)} train, {len(val_x)} validation images; "
+          f"arch {config.arch}, latent {config.latent_dim}", flush=True)
+    started = time.time()
+    autoencoder, history = fit(config, train_x, val_x)
+    seconds = time.time() - started
+    best_epoch = int(np.argmin(history["val_loss"])) + 1
+    version = export.next_version(config.output_dir, config.model_name)
+    directory = Path(config.output_dir) / config.model_name / str(version)
+    metadata = {
+        "name": config.model_name, "version": version, "dataset": config.dataset,
+        "arch": config.arch, "latent_dim": config.latent_dim,
+        "params": int(autoencoder.denoiser.count_params()),
+        "class_names": data.CLASS_NAMES[config.dataset],
+        "input_spec": {"images": {"dtype": "float32", "shape": [None, 28, 28, 1], "range": [0, 1],
+                                  "polarity": "white strokes on black"}},
+        "training": {"config": config.to_dict(), "epochs_run": len(history["loss"]), "best_epoch": best_epoch,
+                     "seconds": round(seconds, 1), "n_train": len(train_x), "n_validation": len(val_x),
+                     "data_source": dataset.source, "replicas": len(devices(config.distribute)),
+                     "command": "denoiser train " + shlex.join(argv if argv is not None else sys.argv[1:]),
+                     "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")},
+        "metrics": {"validation": validation_report(autoencoder, val_x, config.seed)},
+        "library_versions": library_versions(),
+    }
+    export.export_model(autoencoder, directory, metadata)
+    export.write_json(directory / "history.json", history)
+    val = metadata["metrics"]["validation"]["gaussian:0.5"]["denoised"]
+    print(f"exported {directory} in {seconds:.0f} s training; validation gaussian 0.5: "
+          f"PSNR {val['psnr']:.2f} dB, SSIM {val['ssim']:.3f}", flush=True)
+    print(json.dumps({"model_dir": str(directory)}), flush=True)
+    return directory
+
+
+if __name__ == "__main__":
+    main()
