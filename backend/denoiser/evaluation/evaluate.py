@@ -29,7 +29,7 @@ from denoiser.imaging.noise import NOISE_TYPES, parse_spec
 from denoiser.models import baselines
 from denoiser.models.export import read_metadata, write_json
 from denoiser.models.scoring import in_batches, noisy_copy, signature_function
-from denoiser.training import data
+from denoiser.training import data, sources
 
 SWEEP_LEVELS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9)
 
@@ -159,7 +159,8 @@ def main(argv: list[str] | None = None) -> Path:
     args = parse_args(argv)
     model_dir = Path(args.model)
     metadata = read_metadata(model_dir)
-    dataset = data.load_dataset(args.dataset or metadata["dataset"], args.data_dir)
+    dataset = (data.load_dataset(args.dataset, args.data_dir) if args.dataset
+               else sources.dataset_of(metadata, args.data_dir))
     images, labels = dataset.x_test[:args.limit], dataset.y_test[:args.limit]
     clean = to_model_input(images)
     loaded = tf.saved_model.load(str(model_dir))

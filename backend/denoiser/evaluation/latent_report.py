@@ -86,11 +86,14 @@ def typicality_report(loaded, clean: np.ndarray, dataset: data.Dataset, model_di
     test_scores = scores(clean)
     calibrated = typicality.calibration(test_scores[:, 0])
     other_name = "fashion-mnist" if dataset.name == "mnist" else "mnist"
-    other = data.load_dataset(other_name, data_dir)
-    groups = {f"{dataset.name} test images": test_scores,
-              f"{other_name} test images": scores(other.x_test[:2000].astype(np.float32)[..., None] / 255.0),
-              "rendered letters": scores(outliers.letters(seed)),
-              "scribbles": scores(outliers.scribbles(seed=seed))}
+    groups = {f"{dataset.name} test images": test_scores}
+    try:
+        other = data.load_dataset(other_name, data_dir)
+        groups[f"{other_name} test images"] = scores(other.x_test[:2000].astype(np.float32)[..., None] / 255.0)
+    except data.DatasetNotFoundError:  # your own images, with no MNIST on this machine: compare with the rest
+        print(f"typicality: {other_name} not found, compared with letters and scribbles only", flush=True)
+    groups["rendered letters"] = scores(outliers.letters(seed))
+    groups["scribbles"] = scores(outliers.scribbles(seed=seed))
     threshold = calibrated["quantiles"][int(typicality.TYPICAL_BELOW_PERCENTILE * 10)]
     separation = {}
     for name, values in list(groups.items())[1:]:

@@ -1,5 +1,5 @@
 """Serving: the Flask API. `create_app(config)` builds it; a blueprint per surface (`inference` for
-/denoise and /encode, `compare`, `latent`, `health`, `docs`, `tfserving`, `v2`), models loaded once per
+/denoise and /encode, `compare`, `latent`, `health`, `docs`, `tfserving`, `v2`, `admin`), models loaded once per
 worker after fork (`registry`), JSON errors from one handler (`errors`), settings from the environment
 (`settings`).
 
@@ -14,6 +14,7 @@ from flask import Flask
 from flask_cors import CORS
 
 from denoiser.serving import (
+    admin,
     compare,
     docs,
     errors,
@@ -80,7 +81,7 @@ def create_app(test_config: dict | Settings | None = None) -> Flask:
     observability.register(app)
     security.register(app)
     app.url_map.converters["model"] = tensors.ModelNameConverter  # `<model:name>:predict` (tensors.py)
-    for blueprint in (inference.bp, compare.bp, latent.bp, health.bp, docs.bp, tfserving.bp, v2.bp):
+    for blueprint in (inference.bp, compare.bp, latent.bp, health.bp, docs.bp, tfserving.bp, v2.bp, admin.bp):
         app.register_blueprint(blueprint)
     if (settings.static_dir / "index.html").is_file():
         spa.register(app, settings.static_dir)

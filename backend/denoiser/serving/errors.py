@@ -17,6 +17,8 @@ log = logging.getLogger("denoiser.serving")
 
 HTTP_CODES = {
     400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",

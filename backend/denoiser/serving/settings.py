@@ -41,6 +41,7 @@ class Settings:
     load_models: bool = True  # DENOISER_LOAD_MODELS=0 starts without models (readyz answers 503)
     tf_threads: int = 0  # DENOISER_TF_THREADS: TensorFlow intra-op threads, 0 = TensorFlow's choice
     preprocess_cache: int = 256  # DENOISER_PREPROCESS_CACHE: uploads remembered per worker, 0 = off
+    admin_token: str = ""  # DENOISER_ADMIN_TOKEN: enables POST /admin/reload for callers that send it
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -59,6 +60,7 @@ class Settings:
             load_models=env("DENOISER_LOAD_MODELS", "1").strip().lower() not in ("0", "false", "no"),
             tf_threads=_int("DENOISER_TF_THREADS", cls.tf_threads),
             preprocess_cache=_int("DENOISER_PREPROCESS_CACHE", cls.preprocess_cache),
+            admin_token=env("DENOISER_ADMIN_TOKEN", "").strip(),
         )
 
     def with_overrides(self, overrides: dict) -> Settings:

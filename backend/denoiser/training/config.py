@@ -15,6 +15,9 @@ class TrainConfig:
 
     dataset: str = "mnist"
     data_dir: str | None = None
+    data: str | None = None  # your own images (training/sources.py): a folder, an .npz or IDX files
+    preprocess: str | None = None  # with `data`: mnist or resize (None: chosen from the images)
+    init_from: str | None = None  # a model version directory whose weights training starts from
     arch: str = DEFAULT_ARCH
     latent_dim: int = 128
     width: int = 16  # models/mnist/4 and 5: the PSNR of width 32 at a quarter of the arithmetic (README, "How well")
@@ -43,7 +46,9 @@ class TrainConfig:
 
     def validate(self) -> None:
         """Raise ValueError for settings that cannot train."""
-        if self.dataset not in DATASET_NAMES:
+        if self.data is not None and not self.name:
+            raise ValueError("--data needs --name: the model's name under models/ (e.g. --name my-digits)")
+        if self.data is None and self.dataset not in DATASET_NAMES:
             raise ValueError(f"unknown dataset {self.dataset!r}; choose one of {', '.join(DATASET_NAMES)}")
         if self.arch not in ARCHITECTURES:
             raise ValueError(f"unknown architecture {self.arch!r}; choose one of {', '.join(ARCHITECTURES)}")
@@ -70,6 +75,11 @@ class TrainConfig:
     def model_name(self) -> str:
         """The directory name under models/: the dataset unless --name says otherwise."""
         return self.name or self.dataset
+
+    @property
+    def dataset_name(self) -> str:
+        """The model card's dataset: the model's name for your own images (the API groups models by it)."""
+        return self.name if self.data is not None and self.name else self.dataset
 
     def to_dict(self) -> dict:
         """A JSON-ready copy."""

@@ -1,8 +1,12 @@
-"""Training CLI: denoiser train --dataset mnist --arch unet --epochs 40.
+"""Training CLI: denoiser train --dataset mnist --arch unet --epochs 40, or on your own images:
+denoiser train --data my-images/ --name mine [--init-from models/mnist/5].
 
 Trains on the training split minus a validation split (the test split is never read here),
 with fresh noise every epoch, early stopping on validation loss (best weights restored),
-then exports models/<name>/<version>/ with its model card and history.
+then exports models/<name>/<version>/ with its model card and history. The export is written
+to a staging folder that becomes models/<name>/<version>/ only once complete: a failed run
+leaves nothing a server would load. With --data, `denoiser train` also evaluates the new
+version on its test split (report, examples, latent map) and tunes its baselines first.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import dataclasses
 import json
 import platform
 import shlex
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -23,8 +28,10 @@ import numpy as np
 import tensorflow as tf
 
 from denoiser.models import architectures, export
+from denoiser.models.reexport import load_weights
 from denoiser.models.scoring import score
-from denoiser.training import data
+from denoiser.models.store import NAME_PATTERN
+from denoiser.training import data, sources
 from denoiser.training.config import TrainConfig, parse_noise_weights
 from denoiser.training.distribute import STRATEGIES, devices, make_strategy
 from denoiser.training.pipeline import steps_per_epoch, training_dataset, validation_arrays
@@ -38,6 +45,16 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
     defaults = TrainConfig()
     parser = argparse.ArgumentParser(prog="denoiser train", description=__doc__,
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--data", default=None, metavar="PATH",
+                        help="train on your own images: a folder (flat, class subfolders, or train/ test/ [val/]), "
+                             "an .npz with x [and y], or a folder of IDX files; needs --name")
+    parser.add_argument("--preprocess", default=None, choices=("mnist", "resize"),
+                        help="with --data: how images become 28x28 (default: chosen from the images, with the "
+                             "reason printed)")
+    parser.add_argument("--init-from", default=None, metavar="MODEL_DIR",
+                        help="fine-tune: start from this model version's weights and architecture "
+                             "(e.g. models/mnist/5)")
+    parser.add_argument("--dry-run", action="store_true", help="say what would be trained on, then stop")
     parser.add_argument("--dataset", default=defaults.dataset, choices=data.DATASET_NAMES)
     parser.add_argument("--data-dir", default=None,
                         help="directory with the IDX .gz files (default: $DENOISER_DATA_DIR, "
@@ -75,9 +92,29 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
         augment_probability=args.augment_probability, epochs=args.epochs,
         batch_size=args.batch_size, learning_rate=args.learning_rate, patience=args.patience,
         val_fraction=args.val_fraction, seed=args.seed, limit=args.limit, name=args.name,
-        output_dir=args.output_dir, distribute=args.distribute)
-    config.validate()
+        output_dir=args.output_dir, distribute=args.distribute, data=args.data, preprocess=args.preprocess,
+        init_from=args.init_from)
+    if config.name and not NAME_PATTERN.match(config.name):
+        parser.error(f"--name {config.name!r}: use letters, digits, '.', '_' or '-' (at most 64)")
+    if config.init_from:
+        config = starting_point(config)
+    try:
+        config.validate()
+    except ValueError as error:
+        parser.error(str(error))
+    config.dry_run = args.dry_run
     return config
+
+
+def starting_point(config: TrainConfig) -> TrainConfig:
+    """A fine-tuning config: the architecture of the model in `config.init_from` (its card says which)."""
+    card_path = Path(config.init_from) / "metadata.json"
+    if not card_path.is_file():
+        raise SystemExit(f"--init-from {config.init_from}: not a model version directory (no metadata.json)")
+    card = json.loads(card_path.read_text())
+    trained = card.get("training", {}).get("config", {})
+    return dataclasses.replace(config, arch=card["arch"], latent_dim=card["latent_dim"],
+                               width=trained.get("width", config.width), beta=trained.get("beta", config.beta))
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -146,27 +183,56 @@ def library_versions() -> dict:
             "keras": keras.__version__, "numpy": np.__version__}
 
 
-def main(argv: list[str] | None = None) -> Path:
-    """Train, validate and export; returns the exported model directory."""
+def load_training_data(config: TrainConfig) -> tuple[data.Dataset, list[str], sources.Loaded | None]:
+    """The dataset to train on, its class names and, for your own images, how they were loaded."""
+    if config.data is None:
+        dataset = data.load_dataset(config.dataset, config.data_dir)
+        return dataset, data.CLASS_NAMES[config.dataset], None
+    try:
+        loaded = sources.load(config.data, config.preprocess, config.seed)
+    except sources.DataError as error:
+        raise SystemExit(f"denoiser train: {error}") from None
+    print(sources.summary(loaded), flush=True)
+    return loaded.dataset, loaded.class_names, loaded
+
+
+def fine_tuned_builder(config: TrainConfig) -> Callable[[], architectures.Autoencoder]:
+    """Build the configured architecture with the weights of `config.init_from`."""
+    def build() -> architectures.Autoencoder:
+        autoencoder = architectures.build(config.arch, config.latent_dim, config.width, config.beta)
+        load_weights(autoencoder, Path(config.init_from))
+        return autoencoder
+    return build
+
+
+def main(argv: list[str] | None = None, complete: Callable[[Path], None] | None = None) -> Path | None:
+    """Train, validate and export; returns the exported model directory (None for --dry-run). For your own
+    images, `complete(staging_dir)` runs before the version is published (the command line's evaluation)."""
     config = parse_args(argv)
-    dataset = data.load_dataset(config.dataset, config.data_dir)
+    dataset, class_names, loaded = load_training_data(config)
     images, labels = dataset.x_train, dataset.y_train
     if config.limit:
         images, labels = images[:config.limit], labels[:config.limit]
-    train_x, _, val_x, _ = data.split_validation(images, labels, config.val_fraction, config.seed)
-    print(f"{config.dataset} from {dataset.source}: {len(train_x)} train, {len(val_x)} validation images; "
-          f"arch {config.arch}, latent {config.latent_dim}", flush=True)
+    if loaded is not None and loaded.x_val is not None:
+        train_x, val_x = images, loaded.x_val
+    else:
+        train_x, _, val_x, _ = data.split_validation(images, labels, config.val_fraction, config.seed)
+    start = f"fine-tuning {config.init_from}" if config.init_from else "from scratch"
+    print(f"{config.dataset_name} from {dataset.source}: {len(train_x)} train, {len(val_x)} validation images; "
+          f"arch {config.arch}, latent {config.latent_dim}, {start}", flush=True)
+    if getattr(config, "dry_run", False):
+        print(f"dry run: would export {Path(config.output_dir) / config.model_name}/"
+              f"{export.next_version(config.output_dir, config.model_name)}", flush=True)
+        return None
     started = time.time()
-    autoencoder, history = fit(config, train_x, val_x)
+    autoencoder, history = fit(config, train_x, val_x, fine_tuned_builder(config) if config.init_from else None)
     seconds = time.time() - started
     best_epoch = int(np.argmin(history["val_loss"])) + 1
-    version = export.next_version(config.output_dir, config.model_name)
-    directory = Path(config.output_dir) / config.model_name / str(version)
     metadata = {
-        "name": config.model_name, "version": version, "dataset": config.dataset,
+        "name": config.model_name, "version": None, "dataset": config.dataset_name,
         "arch": config.arch, "latent_dim": config.latent_dim,
         "params": int(autoencoder.denoiser.count_params()),
-        "class_names": data.CLASS_NAMES[config.dataset],
+        "class_names": class_names,
         "input_spec": {"images": {"dtype": "float32", "shape": [None, 28, 28, 1], "range": [0, 1],
                                   "polarity": "white strokes on black"}},
         "training": {"config": config.to_dict(), "epochs_run": len(history["loss"]), "best_epoch": best_epoch,
@@ -177,13 +243,49 @@ def main(argv: list[str] | None = None) -> Path:
         "metrics": {"validation": validation_report(autoencoder, val_x, config.seed)},
         "library_versions": library_versions(),
     }
-    export.export_model(autoencoder, directory, metadata)
-    export.write_json(directory / "history.json", history)
+    if config.init_from:
+        metadata["training"]["init_from"] = str(config.init_from)
+    if loaded is not None:
+        metadata["data"] = loaded.card()
+        metadata["preprocess"] = loaded.preprocess
+    directory = publish(config, autoencoder, metadata, history, complete if loaded is not None else None)
     val = metadata["metrics"]["validation"]["gaussian:0.5"]["denoised"]
     print(f"exported {directory} in {seconds:.0f} s training; validation gaussian 0.5: "
           f"PSNR {val['psnr']:.2f} dB, SSIM {val['ssim']:.3f}", flush=True)
     print(json.dumps({"model_dir": str(directory)}), flush=True)
     return directory
+
+
+def publish(config: TrainConfig, autoencoder: architectures.Autoencoder, metadata: dict, history: dict,
+            complete: Callable[[Path], None] | None) -> Path:
+    """Export into a staging folder beside the versions, `complete` it (`denoiser train` adds the report,
+    examples, latent map and tuned baselines for your own images), then rename it to the next free version.
+    A failure on the way (a full disk, an interrupt) removes the staging folder: the API only loads numbered
+    folders, so nothing half written is ever served."""
+    root = Path(config.output_dir) / config.model_name
+    root.mkdir(parents=True, exist_ok=True)
+    staging = root / f".staging-{time.strftime('%Y%m%d-%H%M%S')}-{id(metadata):x}"
+    try:
+        export.export_model(autoencoder, staging, metadata)
+        export.write_json(staging / "history.json", history)
+        if complete is not None:
+            complete(staging)
+        while True:
+            version = export.next_version(config.output_dir, config.model_name)
+            card = export.read_metadata(staging)
+            card["version"] = version
+            export.write_json(staging / "metadata.json", card)
+            try:
+                staging.rename(root / str(version))  # atomic on one filesystem; fails if the version appeared
+                break
+            except OSError:
+                if not (root / str(version)).exists():
+                    raise
+        metadata["version"] = version
+        return root / str(version)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from denoiser.imaging.noise import add_noise
 from denoiser.models.baselines import METHODS, Method, PCABaseline, installed
 from denoiser.models.export import read_metadata, write_json
 from denoiser.models.tuned_baselines import FORMAT, JSON_NAME, PCA_NAME
-from denoiser.training import data
+from denoiser.training import data, sources
 
 LEVELS = {"gaussian": (0.1, 0.3, 0.5, 0.7, 0.9), "salt_pepper": (0.05, 0.1, 0.2, 0.4),
           "speckle": (0.2, 0.5, 0.8)}
@@ -36,7 +36,7 @@ SLOW_IMAGES = 12  # BM3D takes about a second per image: tuned on fewer digits
 def validation_and_training(card: dict, data_dir: str | None) -> tuple[np.ndarray, np.ndarray]:
     """The model's (validation, training) images as model input, split exactly as its training did."""
     config = card["training"]["config"]
-    dataset = data.load_dataset(card["dataset"], data_dir)
+    dataset = sources.dataset_of(card, data_dir)
     images, labels = dataset.x_train, dataset.y_train
     if config.get("limit"):
         images, labels = images[:config["limit"]], labels[:config["limit"]]
