@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, jsonify
 
 from denoiser.serving.openapi import build_spec
+from denoiser.serving.schemas import ERROR_CODES
 from denoiser.serving.security import policy_allowing_style
 from denoiser.serving.spa import send_static
 
@@ -54,10 +55,7 @@ def render_body(spec: dict) -> str:
                            f"<td>{escape(', '.join(answer.get('content', {})))}</td></tr>"
                            for status, answer in operation["responses"].items())
             parts.append(f"<table><tr><th>status</th><th>meaning</th><th>media</th></tr>{rows}</table>")
-    parts.append("<h2>Error codes</h2><p>"
-                 + ", ".join(f"<code>{escape(code)}</code>"
-                             for code in spec["components"]["schemas"]["Error"]["properties"]["error"]
-                             ["properties"]["code"]["enum"]) + "</p>")
+    parts.append("<h2>Error codes</h2><p>" + ", ".join(f"<code>{escape(code)}</code>" for code in ERROR_CODES) + "</p>")
     return "".join(parts)
 
 

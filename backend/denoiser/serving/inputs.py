@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import base64
 import binascii
-import math
-import secrets
 from dataclasses import dataclass
+from typing import get_args
 
 import numpy as np
 from flask import Request
+from pydantic import ValidationError
 
-from denoiser.imaging import IMAGE_SIZE, PREPROCESS_MODES
-from denoiser.imaging.noise import NOISE_TYPES
+from denoiser.imaging import IMAGE_SIZE
 from denoiser.serving.errors import ApiError
+from denoiser.serving.schemas import MAX_SEED, Options
 
 OPTION_NAMES = ("noise", "level", "seed", "preprocess", "model", "methods")  # methods: /compare only
-MAX_SEED = 2**32 - 1
+OPTION_FIELDS = frozenset(Options.model_fields)
+__all__ = ["MAX_SEED", "OPTION_NAMES", "Options", "Payload", "parse_options", "read_payload"]
 
 
 @dataclass
@@ -26,17 +27,6 @@ class Payload:
     images: list[bytes]
     instances: np.ndarray | None
     options: dict
-
-
-@dataclass
-class Options:
-    """Validated request options (defaults from docs/api-contract.md)."""
-
-    noise: str = "none"  # the API denoises what it is given; the UI's demo asks for added noise
-    level: float = 0.5
-    seed: int = 0
-    preprocess: str = "mnist"
-    model: str | None = None
 
 
 def _decode_base64(text: object) -> bytes:
@@ -106,49 +96,28 @@ def read_payload(request: Request, max_batch: int) -> Payload:
                    f"{request.mimetype} is not accepted; use multipart/form-data or application/json")
 
 
-def _choice(raw: dict, key: str, choices: tuple[str, ...], default: str) -> str:
-    value = raw.get(key, default)
-    if value in (None, ""):
-        return default
-    if value not in choices:
-        raise ApiError(400, "invalid_option", f"`{key}` must be one of {', '.join(choices)}")
-    return value
+MUST_BE = {float: "a number", int: "an integer", str: "a string"}  # by the option's type
 
 
-def _number(raw: dict, key: str, default: float) -> float:
-    value = raw.get(key, default)
-    if value in (None, ""):
-        return default
-    if isinstance(value, bool):
-        raise ApiError(400, "invalid_option", f"`{key}` must be a number")
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as error:
-        raise ApiError(400, "invalid_option", f"`{key}` must be a number") from error
-    if not math.isfinite(number):
-        raise ApiError(400, "invalid_option", f"`{key}` must be finite")
-    return number
+def _message(error: dict) -> str:
+    """The first pydantic error as a message naming the option and what it must be (or be one of)."""
+    key = error["loc"][0]
+    field = Options.model_fields[key]
+    if error["type"] == "literal_error":
+        return f"`{key}` must be one of {', '.join(get_args(field.annotation))}"
+    if error["type"] == "finite_number":
+        return f"`{key}` must be finite"
+    if error["type"] in ("greater_than_equal", "less_than_equal"):
+        bounds = {name: getattr(rule, name) for rule in field.metadata for name in ("ge", "le") if hasattr(rule, name)}
+        return f"`{key}` must be within [{bounds['ge']}, {bounds['le']}]"
+    return f"`{key}` must be {MUST_BE.get(field.annotation, 'valid')}"
 
 
 def parse_options(raw: dict) -> Options:
-    """Validate raw options; invalid values raise ApiError 400 `invalid_option`."""
-    level = _number(raw, "level", 0.5)
-    if not 0.0 <= level <= 1.0:
-        raise ApiError(400, "invalid_option", "`level` must be within [0, 1]")
-    seed_value = raw.get("seed")
-    if seed_value in (None, ""):
-        seed = secrets.randbelow(2**31)
-    else:
-        if isinstance(seed_value, bool) or (isinstance(seed_value, float) and not seed_value.is_integer()):
-            raise ApiError(400, "invalid_option", "`seed` must be an integer")
-        try:
-            seed = int(seed_value)
-        except (TypeError, ValueError) as error:
-            raise ApiError(400, "invalid_option", "`seed` must be an integer") from error
-        if not 0 <= seed <= MAX_SEED:
-            raise ApiError(400, "invalid_option", f"`seed` must be within [0, {MAX_SEED}]")
-    model = raw.get("model")
-    if model is not None and (not isinstance(model, str) or not model):
-        raise ApiError(400, "invalid_option", "`model` must be a model name")
-    return Options(noise=_choice(raw, "noise", NOISE_TYPES, "none"), level=level, seed=seed,
-                   preprocess=_choice(raw, "preprocess", PREPROCESS_MODES, "mnist"), model=model or None)
+    """The options validated by the contract's `Options` model (an empty or null value means the default);
+    invalid values raise ApiError 400 `invalid_option` naming the option and what it must be."""
+    given = {key: value for key, value in raw.items() if key in OPTION_FIELDS and value not in (None, "")}
+    try:
+        return Options.model_validate(given)
+    except ValidationError as error:
+        raise ApiError(400, "invalid_option", _message(error.errors(include_url=False)[0])) from error
