@@ -16,7 +16,7 @@ MODEL ?= models/$(DATASET)/1
 export PYTHONUNBUFFERED := 1
 
 .PHONY: install install-python install-frontend frontend train evaluate test test-python test-frontend \
-        test-e2e lint serve dev run compare study bench up down clean lock test-containers compose-train \
+        test-e2e lint contract serve dev run compare study bench up down clean lock test-containers compose-train \
         compose-evaluate models-lite
 
 install: install-python install-frontend ## Python venv + npm packages
@@ -89,6 +89,14 @@ lint: install ## ruff + TypeScript type check + hadolint
 	$(BIN)/ruff check .
 	cd frontend && npm run lint
 	$(BIN)/hadolint Dockerfile
+
+# The HTTP contract is declared once, as pydantic models (backend/denoiser/serving/schemas); the OpenAPI
+# document and the frontend's types are generated from them, and tests/api/test_contract.py fails when stale.
+contract: install ## Regenerate frontend/src/api/openapi.json and schema.d.ts from the API's pydantic models
+	$(PY) -c 'from denoiser.serving.openapi import spec_text; print(spec_text(), end="")' \
+	  > frontend/src/api/openapi.json.tmp
+	mv frontend/src/api/openapi.json.tmp frontend/src/api/openapi.json
+	cd frontend && node_modules/.bin/openapi-typescript src/api/openapi.json --array-length -o src/api/schema.d.ts
 
 # model.tflite (the API's TFLite/XNNPACK fast path) is derived from each served SavedModel and not kept in
 # git: written here once for the models that lack it (about 1 s each), as the api image does at build.

@@ -1,290 +1,123 @@
-/** JSON shapes of the denoiser HTTP API (docs/api-contract.md). */
+/**
+ * JSON shapes of the denoiser HTTP API (docs/api-contract.md), named for the app.
+ *
+ * The shapes are not written here: the backend declares them once as pydantic models
+ * (backend/denoiser/serving/schemas), `make contract` writes openapi.json from them and schema.d.ts from
+ * that with openapi-typescript, and tests/api/test_contract.py fails when either file is stale. This file
+ * only gives the generated schemas the names the app uses, and loosens the few keys the UI does without.
+ */
+import type { components } from './schema'
 
-export type NoiseType = 'none' | 'gaussian' | 'salt_pepper' | 'speckle'
-export type Preprocess = 'mnist' | 'resize'
+type Schemas = components['schemas']
+
+/** `T` with the keys `K` optional: keys the server sends but older servers did not, which the UI does without. */
+type Tolerant<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>
+
+/** An answer's `results` (never empty, but typed as a plain array) with items of type `R`. */
+type Listing<T extends { results: unknown }, R> = Omit<T, 'results'> & { results: R[] }
+
+export type NoiseType = Schemas['Options']['noise']
+export type Preprocess = Schemas['Options']['preprocess']
 
 export const NOISE_TYPES: readonly NoiseType[] = ['none', 'gaussian', 'salt_pepper', 'speckle']
 
-export interface ModelRef {
-  name: string
-  version: number
-}
+export type ModelRef = Schemas['ModelRef']
 
 /** metadata.json, the model card. Only the keys the UI reads are typed; the rest pass through. */
-export interface ModelMetadata {
-  name?: string
-  version?: number
-  dataset?: string
-  arch?: string
-  latent_dim?: number
-  params?: number
-  class_names?: string[]
-  has_decode?: boolean
-  [key: string]: unknown
-}
+export type ModelMetadata = Schemas['Metadata']
+export type ModelInfo = Schemas['ModelInfo']
+export type ModelsResponse = Schemas['ModelsResponse']
 
-export interface ModelInfo {
-  name: string
-  version: number
-  versions: number[]
-  metadata: ModelMetadata
-}
-
-export interface ModelsResponse {
-  default: string
-  models: ModelInfo[]
-}
-
-export interface Example {
-  label: number
-  class_name: string
-  /** 28x28 white-on-black PNG data URL */
-  image: string
-}
-
-export interface ExamplesResponse {
-  examples: Example[]
-}
+export type Example = Schemas['Example']
+export type ExamplesResponse = Schemas['ExamplesResponse']
 
 /** Where the map's digits are drawn: one PNG, point i at column i % columns, row floor(i / columns). */
-export interface LatentSprite {
-  url: string
-  columns: number
-  /** side of one cell in pixels (28) */
-  cell: number
-  count: number
-}
+export type LatentSprite = Schemas['LatentSprite']
 
 /**
  * GET /models/<name>/latent-map. Format 2 (issue 11) adds everything below `class_names`; a format 1
  * map (a PCA: `mean`, `components`, `explained_variance_ratio`) has only the points, and the UI works
  * with either.
  */
-export interface LatentMap {
-  format?: number
-  /** [x, y, label] */
-  points: [number, number, number][]
-  class_names: string[]
-  /** words for a caption: how the 2-D map was made */
-  method?: string
-  latent_dim?: number
-  /** test-set index of each point (same order as `points`) */
-  test_index?: number[]
-  /** the mean code of the map's digits: the heatmap's baseline */
-  mean_latent?: number[]
-  /** per-dimension standard deviation of the map's codes */
-  std_latent?: number[]
-  /** the model has a decoder: POST /decode works */
-  decodable?: boolean
-  sprite?: LatentSprite
-  metrics?: Record<string, number>
-  /** how many neighbours /encode reports */
-  neighbours?: number
-  /** format 1 only */
-  mean?: number[]
-  components?: number[][]
-  explained_variance_ratio?: number[]
-}
+export type LatentMap = Schemas['LatentMap']
 
 /** One of the map digits nearest to an encoded image. */
-export interface Neighbour {
-  /** index into the map's `points` */
-  point: number
-  /** test-set index */
-  index: number
-  label: number
-  distance: number
-}
+export type Neighbour = Schemas['Neighbour']
 
 /** The neighbours' majority: "your digit sits among the 7s". */
-export interface Vote {
-  label: number
-  class_name: string
-  /** share of the neighbours with that label, 0..1 */
-  share: number
-}
+export type Vote = Schemas['Vote']
 
 /** How digit-like an image is to the dataset's VAE. */
-export interface Typicality {
-  /** the VAE's reconstruction error, sum of squared pixel errors (lower = more typical) */
-  score: number
-  /** share of test images (in %) that score lower */
-  percentile: number
-  /** percentile <= 99 */
-  typical: boolean
-}
+export type Typicality = Schemas['Typicality']
 
-export interface ImageMetrics {
-  psnr: number
-  ssim: number
-  mse: number
-}
+export type ImageMetrics = Schemas['Scores']
 
 /** PSNR/SSIM of the noisy and denoised images against the input: null when no noise was added server-side. */
-export interface DenoiseMetrics {
-  noisy: ImageMetrics
-  denoised: ImageMetrics
-}
+export type DenoiseMetrics = Schemas['Metrics']
 
-export type Timings = Record<string, number> & { total: number }
+export type Timings = Schemas['Timings']
 
-/** What the server's preprocessing did to an image (absent from older servers). */
-export interface PreprocessReport {
-  mode: string
-  inverted?: boolean
-  background_removed?: boolean
-  stroke_px_before?: number
-  stroke_px_after?: number
-  components_kept?: number
-  components_dropped?: number
-  lines_removed?: number
-  /**
-   * mode `mnist` (absent from older servers and other modes): `noisy` when the upload carried noise, so
-   * the digit was located on a smoothed copy and the model got the upload's own pixels
-   */
-  path?: 'clean' | 'noisy'
-  /** the blind noise estimate (σ, [0, 1] scale) at the upload's own scale */
-  upload_noise_estimate?: number
-  [key: string]: unknown
-}
+/** What the server's preprocessing did to an image. */
+export type PreprocessReport = Schemas['PreprocessReport']
 
 /** [x, y, width, height] in the sent image's own pixels. */
-export type CropBox = [number, number, number, number]
+export type CropBox = Schemas['Crop']
 
-export interface DenoiseResult {
-  input: string
-  noisy: string
-  denoised: string
-  metrics: DenoiseMetrics | null
-  /** the box preprocessing cut the image from (null or absent when unknown) */
-  crop?: CropBox | null
-  preprocess?: PreprocessReport
-  /** how typical the input is for the dataset; null when no VAE is served for it (absent from older servers) */
-  typicality?: Typicality | null
-  /**
-   * a blind estimate of the noise level (σ of the noise, on the [0, 1] pixel scale) of the 28x28 image
-   * the model received (`noisy`); absent from older servers
-   */
-  noise_estimate?: number | null
-  /** the same estimate on the denoised image */
-  denoised_noise_estimate?: number | null
-}
+/** Keys of a result that older servers left out. */
+type Newer = 'crop' | 'preprocess' | 'typicality'
+type NewerDenoise = Newer | 'noise_estimate' | 'denoised_noise_estimate'
 
-export interface DenoiseResponse extends DenoiseResult {
-  model: ModelRef
-  noise: { type: NoiseType; level: number; seed: number }
-  results: DenoiseResult[]
-  timings_ms: Timings
-  request_id: string
-}
+export type DenoiseResult = Tolerant<Schemas['DenoiseResult'], NewerDenoise>
 
-export interface EncodeResult {
-  crop?: CropBox | null
-  preprocess?: PreprocessReport
-  latent: number[]
-  /** null when the model has no latent map */
-  projection: [number, number] | null
-  /** the nearest map digits (absent from older servers) */
-  neighbours?: Neighbour[]
-  vote?: Vote
-  typicality?: Typicality | null
-}
+export type DenoiseResponse = Tolerant<Listing<Schemas['DenoiseResponse'], DenoiseResult>, NewerDenoise>
 
-export interface EncodeResponse extends EncodeResult {
-  model: ModelRef
-  latent_dim: number
-  results: EncodeResult[]
-  timings_ms: Timings
-  request_id: string
-}
+/** `neighbours` is null without a latent map; the UI reads that as absent. */
+type Placed<T extends { neighbours: unknown }> = Omit<T, 'neighbours'> & { neighbours?: NonNullable<T['neighbours']> }
+
+export type EncodeResult = Placed<Tolerant<Schemas['EncodeResult'], Newer | 'vote'>>
+
+export type EncodeResponse = Placed<Tolerant<Listing<Schemas['EncodeResponse'], EncodeResult>, Newer | 'vote'>>
 
 /** POST /decode: one code, a batch of codes (morph), one map point or several (max 64 items). */
+type DecodeBody = Schemas['DecodeRequest']
 export type DecodeRequest = { model: string } & (
-  | { latent: number[] }
-  | { latents: number[][] }
-  | { point: [number, number] }
-  | { points: [number, number][] }
+  | { latent: NonNullable<DecodeBody['latent']> }
+  | { latents: NonNullable<DecodeBody['latents']> }
+  | { point: NonNullable<DecodeBody['point']> }
+  | { points: NonNullable<DecodeBody['points']> }
 )
 
-export interface DecodeResult {
-  /** 28x28 PNG data URL */
-  image: string
-  /** the code that was decoded (for a point: the mix of its nearest map digits' codes) */
-  latent: number[]
-}
+export type DecodeResult = Schemas['DecodeResult']
+export type DecodeResponse = Listing<Schemas['DecodeResponse'], DecodeResult>
 
-export interface DecodeResponse extends DecodeResult {
-  model: ModelRef
-  results: DecodeResult[]
-  timings_ms: Timings
-  request_id: string
-}
-
+/** What the client makes of GET /readyz (not a body the server sends). */
 export interface ReadyStatus {
   ready: boolean
   /** HTTP status; 0 when the server could not be reached */
   status: number
-  models: string[]
+  models: Schemas['Ready']['models']
 }
 
-/** The error body every 4xx/5xx answer carries. */
+/** The error body every 4xx/5xx answer carries (parsed leniently: the code may be one this client does not know). */
 export interface ErrorBody {
   error: { code: string; message: string }
   request_id?: string
 }
 
-export interface DenoiseOptions {
-  model: string
-  noise: NoiseType
-  level: number
-  seed: number
-  preprocess: Preprocess
-}
+/** The options the app sends (every one chosen). */
+export type DenoiseOptions = Required<Schemas['Options']>
 
 export type EncodeOptions = Pick<DenoiseOptions, 'model' | 'preprocess'>
 
 /** `methods` of POST /compare: method ids, or a group (`all` adds the slow baselines such as BM3D). */
 export type CompareMethods = 'all' | 'models' | 'baselines' | (string & {})
 
-export interface CompareOptions extends DenoiseOptions {
+export type CompareOptions = DenoiseOptions & {
   /** ids or groups, sent comma-separated; absent: every served model of the dataset and the fast baselines */
   methods?: CompareMethods | CompareMethods[]
 }
 
 /** One method's output on the shared noisy image. */
-export interface CompareResult {
-  /** the method's id, as `methods` takes it (a model's name, `median`, `pca`, ...) */
-  id: string
-  /** display name, e.g. "unet (mnist/5)" or "median (3x3)" */
-  method: string
-  kind: 'model' | 'baseline'
-  /** the served model (null for a baseline) */
-  model: ModelRef | null
-  arch: string | null
-  /** a baseline's parameters, tuned on the validation split for the nearest level */
-  params: Record<string, unknown> | null
-  /** 28x28 PNG data URL */
-  denoised: string
-  /** against the clean input */
-  metrics: ImageMetrics
-  /** time this method took, in milliseconds */
-  ms: number
-  /** the requested (or the server's default) model */
-  default: boolean
-}
+export type CompareResult = Schemas['CompareResult']
 
-export interface CompareResponse {
-  model: ModelRef
-  dataset: string
-  /** the clean 28x28 input and the noisy draw every method was given (PNG data URLs) */
-  input: string
-  noisy: string
-  /** `metrics`: the noisy image against the input; null when no noise was added */
-  noise: { type: NoiseType; level: number; seed: number; metrics: ImageMetrics | null }
-  crop?: CropBox | null
-  preprocess?: PreprocessReport
-  /** best PSNR first when noise was added */
-  results: CompareResult[]
-  timings_ms: Timings
-  request_id: string
-}
+export type CompareResponse = Tolerant<Listing<Schemas['CompareResponse'], CompareResult>, 'crop' | 'preprocess'>
