@@ -50,6 +50,24 @@ def load_weights(autoencoder: architectures.Autoencoder, directory: Path) -> Non
         raise ValueError(f"{directory}: {len(missing)} variables of the architecture are not in the checkpoint")
 
 
+def load_served_weights(autoencoder: architectures.Autoencoder, directory: Path) -> None:
+    """Assign the weights of any exported SavedModel (old or current exporter) to a freshly built autoencoder of
+    the same architecture, matched by layer and weight name (fine-tuning starts from them)."""
+    loaded = tf.saved_model.load(str(directory))
+    variables = list(getattr(loaded, "_all_variables", None) or loaded.variables)  # current exporter, old one
+    stored = {variable.name.removesuffix(":0"): variable for variable in variables}
+    tracked = _tracked_variables(autoencoder)
+    missing = [variable.path for variable in tracked if variable.path not in stored]
+    if missing:
+        raise ValueError(f"{directory}: not the same architecture ({len(missing)} weights missing, e.g. "
+                         f"{missing[0]})")
+    for variable in tracked:
+        value = stored[variable.path].numpy()
+        if tuple(value.shape) != tuple(variable.shape):
+            raise ValueError(f"{directory}: {variable.path} is {value.shape}, the architecture has {variable.shape}")
+        variable.assign(value)
+
+
 def _answers(directory: Path, images: np.ndarray, latent_dim: int) -> dict:
     loaded = tf.saved_model.load(str(directory))
     latent = np.random.default_rng(1).standard_normal((4, latent_dim)).astype(np.float32)

@@ -157,6 +157,10 @@ def load_folder(folder: Path, preprocess: str | None, seed: int) -> Loaded:
         raise DataError(f"{folder}: none of the first files could be opened as an image")
     mode, reason = (preprocess, f"--preprocess {preprocess}") if preprocess else choose_preprocess(samples)
     notes = []
+    stray = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES]
+    if stray and (len(class_names or []) > 1 or honoured):
+        notes.append(f"{len(stray)} image file(s) directly in {folder} ignored: with class subfolders, every image "
+                     "belongs in one")
     sizes = Counter(image.size for image in samples)
     if len(sizes) > 1:
         notes.append(f"mixed sizes ({len(sizes)} among {len(samples)} sampled, e.g. "

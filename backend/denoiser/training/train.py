@@ -28,7 +28,7 @@ import numpy as np
 import tensorflow as tf
 
 from denoiser.models import architectures, export
-from denoiser.models.reexport import load_weights
+from denoiser.models.reexport import load_served_weights
 from denoiser.models.scoring import score
 from denoiser.models.store import NAME_PATTERN
 from denoiser.training import data, sources
@@ -200,7 +200,7 @@ def fine_tuned_builder(config: TrainConfig) -> Callable[[], architectures.Autoen
     """Build the configured architecture with the weights of `config.init_from`."""
     def build() -> architectures.Autoencoder:
         autoencoder = architectures.build(config.arch, config.latent_dim, config.width, config.beta)
-        load_weights(autoencoder, Path(config.init_from))
+        load_served_weights(autoencoder, Path(config.init_from))
         return autoencoder
     return build
 
