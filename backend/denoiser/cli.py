@@ -22,6 +22,8 @@ COMMANDS = {
     "tune-baselines": ("denoiser.training.tune_baselines", "tune the classical baselines of /compare on validation"),
     "compare": ("denoiser.evaluation.compare",
                 "train the seed reports' architectures under one protocol and score them"),
+    "fine-tune-study": ("denoiser.evaluation.fine_tuning",
+                        "fine-tuning a served model against training from scratch on your own images"),
     "study": ("denoiser.evaluation.study", "repeat the seed reports' studies (docs/studies/)"),
     "latent-study": ("denoiser.evaluation.latent_study", "choose the latent map's projection on the training split"),
     "bench": ("benchmarks.latency", "latency, throughput and CPU per request of the API (make bench)"),
