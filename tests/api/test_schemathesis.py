@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from denoiser.serving.openapi import build_spec
+
 pytestmark = pytest.mark.e2e  # starts a real gunicorn
 
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,"
@@ -24,4 +26,7 @@ def test_schemathesis_finds_no_failures(live_server, tmp_path):
     result = subprocess.run(command, capture_output=True, text=True, timeout=150)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
-    assert "28/28" in output  # every documented operation was tested (13 + 15 of the serving protocols)
+    # every documented operation was tested, but GET /openapi.json: schemathesis leaves out the document it reads
+    tested = sum(len(methods) for methods in build_spec()["paths"].values()) - 1
+    assert tested >= 28  # the API's own 13 or more, and the serving protocols' 15
+    assert f"{tested}/{tested}" in output

@@ -42,6 +42,8 @@ ERROR_TEXT = {
     "429": "Over the per-address rate limit (`too_many_requests`, with `Retry-After`): answered by nginx in a "
            "compose or Kubernetes deployment (docs/deployment.md), never by the API itself.",
     "503": "Models not loaded yet (`not_ready`).",
+    "401": "No `Authorization: Bearer <token>` with the server's DENOISER_ADMIN_TOKEN (`unauthorized`).",
+    "403": "Reloading over HTTP is off: the server has no DENOISER_ADMIN_TOKEN (`forbidden`).",
 }
 PROTOCOL_ERROR_TEXT = {  # under /v1/ and /v2: the protocols' `{"error": "..."}` (errors.py)
     "400": "Bad body, signature, tensor name, shape, datatype or value.",
@@ -72,6 +74,8 @@ class Endpoint:
     also: tuple[tuple[str, Any], ...] = ()  # other media types of the 200 answer (by Accept)
     ok_text: str = "Success."
     query: tuple[str, ...] = ()  # optional string query parameters
+    more: tuple[tuple[str, str, Any], ...] = ()  # other success answers: (status, description, JSON model)
+    token: bool = False  # needs `Authorization: Bearer <DENOISER_ADMIN_TOKEN>`
 
 
 def _versions(method: str, path: str, summary: str, version_summary: str, ok: Any, *errors: str,
@@ -113,6 +117,11 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("get", "/metrics", "Prometheus metrics of all workers.", str, media="text/plain"),
     Endpoint("get", "/openapi.json", "This document.", FreeObject),
     Endpoint("get", "/docs", "This document as a readable page.", str, media="text/html"),
+    Endpoint("post", "/admin/reload", "Serve the models now on disk (a model just trained) without a restart; off "
+             "unless the server has DENOISER_ADMIN_TOKEN.", a.ReloadResult, ("401", "403"),
+             ok_text="Reloaded in this process (the Flask server).", token=True,
+             more=(("202", "gunicorn is replacing its workers, which load the models; /readyz lists them once "
+                           "they serve.", a.ReloadResult),)),
     *_versions("get", "/v1/models/{name}", "TF Serving: the model's status.", "TF Serving: one version's status.",
                p.TfServingStatus, "404", "503"),
     *_versions("get", "/v1/models/{name}/metadata", "TF Serving: the SavedModel's signature defs.",
@@ -174,12 +183,15 @@ def operation(endpoint: Endpoint) -> dict:
     ok = _answer(_schema(endpoint.ok), endpoint.ok_text, endpoint.media)
     ok["content"].update({media: {"schema": _schema(kind)} for media, kind in endpoint.also})
     error, texts = (p.ProtocolError, PROTOCOL_ERROR_TEXT) if protocol else (a.Error, ERROR_TEXT)
-    answers = {"200": ok, **{key[:3]: _answer(_schema(error), texts[key]) for key in endpoint.errors}}
+    answers = {"200": ok, **{status: _answer(_schema(kind), text) for status, text, kind in endpoint.more},
+               **{key[:3]: _answer(_schema(error), texts[key]) for key in endpoint.errors}}
     result: dict[str, Any] = {"summary": endpoint.summary}
     if parameters := _parameters(endpoint):
         result["parameters"] = parameters
     if endpoint.body is not None:
         result["requestBody"] = _body(endpoint.body)
+    if endpoint.token:
+        result["security"] = [{"AdminToken": []}]
     result["responses"] = answers
     return result
 
@@ -189,7 +201,7 @@ def _models() -> list[type[BaseModel]]:
     named: list[Any] = [a.Error, p.ProtocolError, b.Options]
     for endpoint in ENDPOINTS:
         bodies = endpoint.body.values() if isinstance(endpoint.body, dict) else [endpoint.body]
-        named += [endpoint.ok, *bodies, *(kind for _, kind in endpoint.also)]
+        named += [endpoint.ok, *bodies, *(kind for _, kind in endpoint.also), *(kind for *_, kind in endpoint.more)]
     return list(dict.fromkeys(kind for kind in named if _is_model(kind)))
 
 
@@ -239,6 +251,8 @@ def build_spec() -> dict:
             "headers": {"RequestId": {"description": "The request's id.", "schema": _schema(str)}},
             "parameters": {"RequestId": {"name": "X-Request-ID", "in": "header", "required": False,
                                          "schema": _schema(RequestId)}},
+            "securitySchemes": {"AdminToken": {"type": "http", "scheme": "bearer",
+                                               "description": "the server's DENOISER_ADMIN_TOKEN"}},
         },
     }
 

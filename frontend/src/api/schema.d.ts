@@ -921,6 +921,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Serve the models now on disk (a model just trained) without a restart; off unless the server has DENOISER_ADMIN_TOKEN. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "X-Request-ID"?: components["parameters"]["RequestId"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Reloaded in this process (the Flask server). */
+                200: {
+                    headers: {
+                        "X-Request-ID": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReloadResult"];
+                    };
+                };
+                /** @description gunicorn is replacing its workers, which load the models; /readyz lists them once they serve. */
+                202: {
+                    headers: {
+                        "X-Request-ID": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReloadResult"];
+                    };
+                };
+                /** @description No `Authorization: Bearer <token>` with the server's DENOISER_ADMIN_TOKEN (`unauthorized`). */
+                401: {
+                    headers: {
+                        "X-Request-ID": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Reloading over HTTP is off: the server has no DENOISER_ADMIN_TOKEN (`forbidden`). */
+                403: {
+                    headers: {
+                        "X-Request-ID": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models/{name}": {
         parameters: {
             query?: never;
@@ -2067,7 +2136,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "bad_request" | "missing_image" | "invalid_image" | "blank_image" | "invalid_option" | "too_many_images" | "payload_too_large" | "image_too_large" | "unsupported_media_type" | "model_not_found" | "not_found" | "method_not_allowed" | "not_acceptable" | "not_ready" | "internal_error" | "http_error" | "cannot_decode" | "invalid_latent" | "too_many_requests";
+                code: "bad_request" | "missing_image" | "invalid_image" | "blank_image" | "invalid_option" | "too_many_images" | "payload_too_large" | "image_too_large" | "unsupported_media_type" | "model_not_found" | "not_found" | "method_not_allowed" | "not_acceptable" | "not_ready" | "internal_error" | "http_error" | "cannot_decode" | "invalid_latent" | "too_many_requests" | "unauthorized" | "forbidden";
                 message: string;
             };
             request_id: string;
@@ -3114,6 +3183,16 @@ export interface components {
         Ready: {
             status: string;
             models: string[];
+        };
+        /** @description What POST /admin/reload did: `reloaded` here and now (200), or `reloading` while gunicorn replaces its workers (202). */
+        ReloadResult: {
+            /** @enum {string} */
+            status: "reloaded" | "reloading";
+            /** @description model name -> version: served now (200), or on disk (202) */
+            models: {
+                [key: string]: number;
+            };
+            message?: string;
         };
         Scores: {
             psnr: number;

@@ -15,7 +15,8 @@ from denoiser.serving.schemas.base import Crop, DataUrl, Inline, NoiseType, Open
 ERROR_CODES = ("bad_request", "missing_image", "invalid_image", "blank_image", "invalid_option",
                "too_many_images", "payload_too_large", "image_too_large", "unsupported_media_type",
                "model_not_found", "not_found", "method_not_allowed", "not_acceptable", "not_ready",
-               "internal_error", "http_error", "cannot_decode", "invalid_latent", "too_many_requests")
+               "internal_error", "http_error", "cannot_decode", "invalid_latent", "too_many_requests",
+               "unauthorized", "forbidden")
 
 
 class ErrorDetail(Inline):
@@ -274,3 +275,14 @@ class LatentMap(Open):
     mean: list[float] = absent()
     components: list[list[float]] = absent()
     explained_variance_ratio: list[float] = absent()
+
+
+# ---- operations
+
+class ReloadResult(Schema):
+    """What POST /admin/reload did: `reloaded` here and now (200), or `reloading` while gunicorn replaces its
+    workers (202)."""
+
+    status: Literal["reloaded", "reloading"]
+    models: dict[str, int] = Field(description="model name -> version: served now (200), or on disk (202)")
+    message: str = absent()
