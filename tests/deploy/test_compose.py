@@ -1,11 +1,14 @@
 """docker-compose.yml: accepted by `docker-compose config` (with and without profiles) and wired as
-docs/deployment.md describes. Needs only the compose CLI, not a Docker engine."""
+docs/deployment.md describes; the train and evaluate entrypoints run, the CLI takes their arguments, and
+gunicorn's config sets the thread count compose passes. Needs only the compose CLI, not a Docker engine;
+what needs the images (the running stack's defaults and upload limits) is tests/containers/."""
 
 from __future__ import annotations
 
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,13 +91,15 @@ def test_the_debug_override_publishes_the_api_on_loopback_only(kit):
     assert port["host_ip"] == "127.0.0.1" and int(port["published"]) == 8000 and int(port["target"]) == 8000
 
 
-def test_tf_threads_default_is_gunicorn_confs(config, kit):
-    # backend/gunicorn.conf.py only sets its default (1) when the variable is unset; compose always sets
-    # it, so it must default to the same value.
-    source = (kit.ROOT / "backend" / "gunicorn.conf.py").read_text()
-    match = re.search(r'os\.environ\.setdefault\("DENOISER_TF_THREADS", "(\d+)"\)', source)
-    assert match, "gunicorn.conf.py sets a DENOISER_TF_THREADS default"
-    assert str(config["services"]["api"]["environment"]["DENOISER_TF_THREADS"]) == match.group(1)
+def test_tf_threads_default_is_gunicorn_confs(config, kit, tmp_path):
+    # backend/gunicorn.conf.py sets its default only when the variable is unset; compose always sets it, so
+    # it must default to the same value. The config file, run as gunicorn runs it, says which.
+    script = "import os, runpy; runpy.run_path('backend/gunicorn.conf.py'); print(os.environ['DENOISER_TF_THREADS'])"
+    env = {"PATH": os.environ["PATH"], "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30,
+                            cwd=kit.ROOT, env=env)
+    assert result.returncode == 0, result.stderr
+    assert str(config["services"]["api"]["environment"]["DENOISER_TF_THREADS"]) == result.stdout.strip()
 
 
 def test_web_service_waits_for_a_healthy_api(config):
@@ -106,16 +111,40 @@ def test_web_service_waits_for_a_healthy_api(config):
     assert web["healthcheck"]["test"] and web["restart"] == "unless-stopped"
 
 
-def entrypoint_runs(service: dict, command: str) -> None:
-    """The service's entrypoint checks that ./models is writable, then execs `denoiser <command>`."""
-    entrypoint = service["entrypoint"]
-    assert entrypoint[:2] == ["sh", "-c"] and entrypoint[3] == "denoiser"
-    assert "test -w /app/models" in entrypoint[2] and 'exec denoiser ' + command + ' "$$@"' in entrypoint[2]
+def entrypoint(config: dict, service: str, models: Path) -> list[str]:
+    """The service's entrypoint as a host command, with `models` standing in for /app/models."""
+    command = config["services"][service]["entrypoint"]
+    return [*command[:2], command[2].replace("$$", "$").replace("/app/models", str(models)), *command[3:]]
 
 
-def test_train_service_runs_the_training_cli_into_models(config, kit):
+@pytest.mark.parametrize("service", ["train", "evaluate"])
+def test_the_entrypoint_runs_the_cli_with_the_arguments(config, tmp_path, service):
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "denoiser").write_text('#!/bin/sh\necho "$@"\n')
+    (fake / "denoiser").chmod(0o755)
+    models = tmp_path / "models"
+    models.mkdir()
+    command = [*entrypoint(config, service, models), "--epochs", "3", "a b"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30,
+                            env={"PATH": f"{fake}:/usr/bin:/bin"})
+    assert result.returncode == 0 and result.stdout == f"{service} --epochs 3 a b\n", result
+
+
+@pytest.mark.parametrize("service", ["train", "evaluate"])
+def test_the_entrypoint_refuses_an_unwritable_models_dir(config, kit, service):
+    # As an unprivileged uid (nobody), with / standing in for a ./models it cannot write.
+    command = [*entrypoint(config, service, Path("/")), "--help"]
+    if os.geteuid() == 0:
+        command = [kit.require_binary("setpriv"), "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    elif os.access("/", os.W_OK):
+        pytest.skip("this user can write /")
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30, env={"PATH": "/usr/bin:/bin"})
+    assert result.returncode == 1 and f"make compose-{service}" in result.stderr, result
+
+
+def test_train_service_writes_into_models_and_reads_the_data_dir(config, kit):
     train = config["services"]["train"]
-    entrypoint_runs(train, "train")
     command = train["command"]
     assert command[command.index("--output-dir") + 1] == "/app/models"
     assert command[command.index("--data-dir") + 1] == "/data"
@@ -126,31 +155,26 @@ def test_train_service_runs_the_training_cli_into_models(config, kit):
     assert Path(data[0]["source"]).resolve() == shared, "make train's DATA_DIR"
 
 
-def test_the_train_entrypoint_refuses_an_unwritable_models_dir(config, kit):
-    # As an unprivileged uid (nobody), with / standing in for a ./models it cannot write.
-    script = config["services"]["train"]["entrypoint"][2].replace("$$", "$").replace("/app/models", "/")
-    command = ["sh", "-c", script, "denoiser", "--help"]
-    if os.geteuid() == 0:
-        command = [kit.require_binary("setpriv"), "--reuid=65534", "--regid=65534", "--clear-groups", *command]
-    elif os.access("/", os.W_OK):
-        pytest.skip("this user can write /")
-    result = subprocess.run(command, capture_output=True, text=True, timeout=30, env={"PATH": "/usr/bin:/bin"})
-    assert result.returncode == 1 and "make compose-train" in result.stderr, result
-
-
 def test_evaluate_service_writes_the_companions_next_to_the_model(config):
     evaluate = config["services"]["evaluate"]
     assert evaluate["profiles"] == ["train"]
-    entrypoint_runs(evaluate, "evaluate")
     models = [v for v in evaluate["volumes"] if v["target"] == "/app/models"]
     assert models and not models[0].get("read_only")
 
 
-def test_train_flags_exist_in_the_cli(config, kit):
-    source = (kit.ROOT / "backend" / "denoiser" / "training" / "train.py").read_text()
-    command = config["services"]["train"]["command"]
+@pytest.mark.parametrize("service", ["train", "evaluate"])
+def test_the_cli_accepts_the_services_arguments(config, capsys, service):
+    # Each flag the service passes is one `denoiser <service>` has, with a value it accepts (argparse
+    # checks the values it meets before --help; --help then lists the flags).
+    from denoiser import cli
+
+    command = config["services"][service]["command"]
+    with pytest.raises(SystemExit) as stopped:
+        cli.main([service, *[arg for arg in command if arg != "--help"], "--help"])
+    assert stopped.value.code == 0, capsys.readouterr().err
+    listed = capsys.readouterr().out
     for flag in (arg for arg in command if arg.startswith("--")):
-        assert f'"{flag}"' in source, f"denoiser train has no {flag} flag"
+        assert flag in listed, f"denoiser {service} has no {flag} flag"
 
 
 def test_tfserving_profile_serves_the_models_listed_in_models_config(config, kit):
@@ -162,11 +186,14 @@ def test_tfserving_profile_serves_the_models_listed_in_models_config(config, kit
     assert "--model_config_file=/etc/tfserving/models.config" in flags
     mounts = {v["target"]: v for v in service["volumes"]}
     assert mounts["/models"]["read_only"] is True
-    config_file = kit.ROOT / "deploy" / "tfserving" / "models.config"
-    assert mounts["/etc/tfserving/models.config"]["source"] == str(config_file)
-    text = config_file.read_text()
-    for name in ("mnist", "fashion-mnist"):
-        assert f'name: "{name}"' in text and f'base_path: "/models/{name}"' in text
+    config_file = Path(mounts["/etc/tfserving/models.config"]["source"])
+    assert config_file == kit.ROOT / "deploy" / "tfserving" / "models.config"
+    # Every base_path of the config is a model of the mounted tree, with a version TF Serving can load.
+    base_paths = re.findall(r'base_path:\s*"([^"]+)"', config_file.read_text())
+    assert base_paths
+    for base_path in base_paths:
+        local = Path(mounts["/models"]["source"]) / Path(base_path).relative_to("/models")
+        assert list(local.glob("[0-9]*/saved_model.pb")), f"{base_path}: no models/<name>/<version>/ there"
 
 
 def test_variables_override_the_defaults(kit):

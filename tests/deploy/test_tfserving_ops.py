@@ -1,29 +1,20 @@
-"""The TF Serving profile can load every served model: the pinned Serving release is built on the
-TensorFlow the models were exported with, and every op in each SavedModel is one that TensorFlow knows.
+"""The TF Serving profile can load every served model: its pinned Serving release is built on the TensorFlow
+the models were exported with and the images install, and every served model has the default signature
+TF Serving calls.
 
-TensorFlow Serving X.Y.0 is built against TensorFlow X.Y.0 (its Python API package,
-tensorflow-serving-api X.Y.0, requires tensorflow>=X.Y.0). So when the installed TensorFlow has the
-pinned release's X.Y, its op registry is the one the server has; the check is skipped otherwise.
-No image is pulled: no registry is reachable here."""
+TensorFlow Serving X.Y.0 is built against TensorFlow X.Y.0 (its Python API package, tensorflow-serving-api
+X.Y.0, requires tensorflow>=X.Y.0): its op registry is the installed TensorFlow's when their X.Y agree, and
+that TensorFlow loads every served model (the API does, with plain tf.saved_model.load: tests/api). No image
+is pulled: no registry is reachable here."""
 
 from __future__ import annotations
 
+import importlib.metadata
+import json
 import re
-from pathlib import Path
+import subprocess
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def served_versions() -> list[Path]:
-    """models/<name>/<highest integer version>/ of every model that has a SavedModel."""
-    found = []
-    for name in sorted(p for p in (ROOT / "models").iterdir() if p.is_dir()):
-        versions = [v for v in name.iterdir() if v.name.isdigit() and (v / "saved_model.pb").is_file()]
-        if versions:
-            found.append(max(versions, key=lambda v: int(v.name)))
-    return found
 
 
 def major_minor(version: str) -> tuple[int, int]:
@@ -33,64 +24,47 @@ def major_minor(version: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def serving_pin() -> str:
-    """The tensorflow/serving tag docker-compose.yml defaults to."""
-    match = re.search(r"TFSERVING_IMAGE:-tensorflow/serving:([^}\s]+)}", (ROOT / "docker-compose.yml").read_text())
-    assert match, "docker-compose.yml: the tfserving image is ${TFSERVING_IMAGE:-tensorflow/serving:TAG}"
-    return match.group(1)
+def serving_image(kit) -> str:
+    """The tfserving service's image as `docker-compose --profile tfserving config` resolves it."""
+    import yaml
+
+    binary = kit.require_binary("docker-compose")
+    result = subprocess.run([binary, "-f", str(kit.COMPOSE_FILE), "--profile", "tfserving", "config"],
+                            capture_output=True, text=True, timeout=60, cwd=kit.ROOT,
+                            env={"PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)["services"]["tfserving"]["image"]
 
 
-def locked_tensorflow() -> str:
-    """The tensorflow-cpu version requirements.lock pins."""
-    match = re.search(r"^tensorflow-cpu==(\S+)$", (ROOT / "requirements.lock").read_text(), re.MULTILINE)
-    assert match, "requirements.lock pins tensorflow-cpu"
-    return match.group(1)
+def installed_tensorflow() -> str:
+    """The TensorFlow of this venv (installed from requirements.lock, as the images are)."""
+    for name in ("tensorflow-cpu", "tensorflow"):
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    pytest.fail("TensorFlow is not installed")
 
 
-def read_saved_model(path: Path):
-    """The SavedModel protocol buffer of one version directory."""
-    from tensorflow.core.protobuf import saved_model_pb2
-
-    saved_model = saved_model_pb2.SavedModel()
-    saved_model.ParseFromString((path / "saved_model.pb").read_bytes())
-    return saved_model
-
-
-def graph_ops(meta_graph) -> set[str]:
-    """Every op type in a MetaGraph: its graph and every function of its library (the signatures'
-    StatefulPartitionedCall bodies and whatever they call)."""
-    ops = {node.op for node in meta_graph.graph_def.node}
-    for function in meta_graph.graph_def.library.function:
-        ops.update(node.op for node in function.node_def)
-    return ops
+def test_the_serving_release_is_the_tensorflow_of_the_models(kit, api):
+    image = serving_image(kit)
+    assert image.startswith("tensorflow/serving:"), image
+    pin = major_minor(image.rpartition(":")[2])
+    assert pin == major_minor(installed_tensorflow()), "serve with the TensorFlow release the images install"
+    status, _, body = kit.fetch(api["url"] + "/models")
+    assert status == 200
+    for model in json.loads(body)["models"]:
+        card = json.loads(kit.fetch(f"{api['url']}/model?model={model['name']}")[2])
+        exported = card["library_versions"]["tensorflow"]
+        assert major_minor(exported) <= pin, f"{model['name']} was exported by TensorFlow {exported}"
 
 
-MODELS = served_versions()
-
-
-def test_there_are_models_to_check():
-    assert MODELS, "no models/<name>/<version>/saved_model.pb"
-
-
-def test_serving_pin_matches_the_export_and_the_lock():
-    pin = major_minor(serving_pin())
-    assert pin == major_minor(locked_tensorflow()), "serve with the TensorFlow release the images install"
-    for path in MODELS:
-        exported = read_saved_model(path).meta_graphs[0].meta_info_def.tensorflow_version
-        assert major_minor(exported) <= pin, f"{path.relative_to(ROOT)} was exported by TF {exported}"
-
-
-@pytest.mark.parametrize("path", MODELS, ids=[str(p.relative_to(ROOT / "models")) for p in MODELS])
-def test_every_op_is_known_to_the_pinned_release(path):
-    import tensorflow as tf
-    from tensorflow.python.framework import op_def_registry
-
-    if major_minor(tf.__version__) != major_minor(serving_pin()):
-        pytest.skip(f"installed TensorFlow {tf.__version__} is not the Serving pin's release {serving_pin()}")
-    saved_model = read_saved_model(path)
-    for meta_graph in saved_model.meta_graphs:
-        assert "serving_default" in meta_graph.signature_def, "TF Serving's default signature"
-        ops = graph_ops(meta_graph)
-        unknown = sorted(op for op in ops if op_def_registry.get(op) is None)
-        assert not unknown, f"ops TF {tf.__version__} does not register: {unknown}"
-        assert len(ops) > 5, ops
+def test_every_served_model_has_the_signature_tf_serving_calls(kit, api):
+    # The API's TF Serving metadata route reads the SavedModel's signature defs, as TF Serving's does.
+    models = json.loads(kit.fetch(api["url"] + "/models")[2])["models"]
+    assert models
+    for model in models:
+        status, _, body = kit.fetch(f"{api['url']}/v1/models/{model['name']}/metadata")
+        assert status == 200, model["name"]
+        defs = json.loads(body)["metadata"]["signature_def"]["signature_def"]
+        assert "serving_default" in defs, model["name"]

@@ -1,6 +1,7 @@
 // Drives the SPA through nginx in headless Chromium: draw a digit on the "Drawing pad", press
 // "Denoise", wait for the denoised image; then pick a gallery example and wait for its result.
-// Prints one JSON line with what it saw; exits non-zero on any failure.
+// Prints one JSON line with what it saw; exits non-zero on any failure. Used by tests/containers/test_stack.py
+// (the SPA the web image built, through the compose stack's nginx).
 //
 //   node tests/deploy/ui_smoke.mjs --url http://127.0.0.1:8080/ --screenshot artifacts/deploy/ui.png \
 //        [--chromium /usr/bin/chromium] [--timeout 60000]
