@@ -87,7 +87,7 @@ def test_options_from_form_fields_or_json_with_defaults_for_empty_values():
     options = parse_options({"noise": "gaussian", "level": "0.25", "seed": "7", "preprocess": "", "model": None,
                              "methods": "all"})
     assert (options.noise, options.level, options.seed, options.preprocess, options.model) == (
-        "gaussian", 0.25, 7, "mnist", None)
+        "gaussian", 0.25, 7, None, None)  # no preprocess asked: the model's own applies (inputs.for_model)
     assert parse_options({"seed": 7.0, "level": 1}).seed == 7
     assert 0 <= parse_options({}).seed < 2**31  # random when absent
 

@@ -73,6 +73,8 @@ def test_a_folder_with_class_subfolders_trains_and_is_served_with_its_classes(tm
     denoised = client.post("/denoise", data={"image": (png.open("rb"), "bag.png"), "noise": "gaussian", **form})
     assert denoised.status_code == 200, denoised.get_json()
     assert denoised.get_json()["model"]["name"] == "clothes"
+    as_trained = client.post("/denoise", data={"image": (png.open("rb"), "bag.png"), "model": "clothes"})
+    assert as_trained.get_json()["results"][0]["preprocess"]["mode"] == "resize"  # the card's, by default
     encoded = client.post("/encode", data={"image": (png.open("rb"), "bag.png"), **form})
     assert encoded.status_code == 200, encoded.get_json()
     compared = client.post("/compare", data={"image": (png.open("rb"), "bag.png"), "noise": "gaussian",

@@ -12,7 +12,7 @@ from denoiser.imaging import noise
 from denoiser.models.baselines import Method
 from denoiser.serving.errors import ApiError
 from denoiser.serving.inference import Stopwatch, clean_batch, data_url, image_scores
-from denoiser.serving.inputs import parse_options, read_payload
+from denoiser.serving.inputs import for_model, parse_options, read_payload
 from denoiser.serving.observability import observe_model
 from denoiser.serving.registry import Registry, ServedModel
 
@@ -97,6 +97,7 @@ def compare():
     payload = read_payload(request, max_batch=1)
     options = parse_options(payload.options)
     model = registry.get(options.model)
+    options = for_model(options, model)
     chosen = candidates(registry, model, payload.options.get("methods"))
     clean, seen = clean_batch(payload, options, watch)
     noisy = noise.add_noise(clean, options.noise, options.level, options.seed)

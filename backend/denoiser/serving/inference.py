@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from denoiser import imaging
 from denoiser.imaging import metrics, noise, noise_level
 from denoiser.serving.errors import ApiError
-from denoiser.serving.inputs import Options, Payload, parse_options, read_payload
+from denoiser.serving.inputs import Options, Payload, for_model, parse_options, read_payload
 from denoiser.serving.observability import observe_model
 from denoiser.serving.request_cache import RequestCaches, digest
 
@@ -175,6 +175,7 @@ def _prepared_request():
     payload = read_payload(request, _settings().max_batch)
     options = parse_options(payload.options)
     model = _registry().get(options.model)
+    options = for_model(options, model)
     return (watch, options, model, *clean_batch(payload, options, watch))
 
 

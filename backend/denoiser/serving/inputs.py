@@ -17,7 +17,7 @@ from denoiser.serving.schemas import MAX_SEED, Options
 
 OPTION_NAMES = ("noise", "level", "seed", "preprocess", "model", "methods")  # methods: /compare only
 OPTION_FIELDS = frozenset(Options.model_fields)
-__all__ = ["MAX_SEED", "OPTION_NAMES", "Options", "Payload", "parse_options", "read_payload"]
+__all__ = ["MAX_SEED", "OPTION_NAMES", "Options", "Payload", "for_model", "parse_options", "read_payload"]
 
 
 @dataclass
@@ -111,6 +111,14 @@ def _message(error: dict) -> str:
         bounds = {name: getattr(rule, name) for rule in field.metadata for name in ("ge", "le") if hasattr(rule, name)}
         return f"`{key}` must be within [{bounds['ge']}, {bounds['le']}]"
     return f"`{key}` must be {MUST_BE.get(field.annotation, 'valid')}"
+
+
+def for_model(options: Options, model) -> Options:
+    """`options` with the model's own preprocessing when none was asked for (a model trained on your own small
+    images is served as it was trained: its card's `preprocess`)."""
+    if options.preprocess is not None:
+        return options
+    return options.model_copy(update={"preprocess": model.preprocess})
 
 
 def parse_options(raw: dict) -> Options:

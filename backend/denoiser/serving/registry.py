@@ -61,6 +61,11 @@ class ServedModel:
         return self.decode_fn is not None
 
     @property
+    def preprocess(self) -> str:
+        """The preprocessing the model was trained with (`denoiser train --data` records it), else mnist's."""
+        return self.metadata.get("preprocess") or "mnist"
+
+    @property
     def dataset(self) -> str | None:
         """The dataset named in the model card."""
         return self.metadata.get("dataset")

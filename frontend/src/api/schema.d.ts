@@ -1939,10 +1939,10 @@ export interface components {
             /** @description random when absent */
             seed?: number;
             /**
-             * @default mnist
+             * @description how an upload becomes 28x28: `mnist` locates, crops and centres it, `resize` resizes it as it is; default: the model's own (its card's `preprocess`), `mnist` for digits
              * @enum {string}
              */
-            preprocess: "mnist" | "resize";
+            preprocess?: "mnist" | "resize";
             /** @description a name from GET /models; default mnist */
             model?: string;
             /** @description base64 or data: URL of a PNG/JPEG/GIF/BMP/WebP image */
@@ -1962,10 +1962,10 @@ export interface components {
             /** @description random when absent */
             seed?: number;
             /**
-             * @default mnist
+             * @description how an upload becomes 28x28: `mnist` locates, crops and centres it, `resize` resizes it as it is; default: the model's own (its card's `preprocess`), `mnist` for digits
              * @enum {string}
              */
-            preprocess: "mnist" | "resize";
+            preprocess?: "mnist" | "resize";
             /** @description a name from GET /models; default mnist */
             model?: string;
             /**
@@ -2169,10 +2169,10 @@ export interface components {
             /** @description random when absent */
             seed?: number;
             /**
-             * @default mnist
+             * @description how an upload becomes 28x28: `mnist` locates, crops and centres it, `resize` resizes it as it is; default: the model's own (its card's `preprocess`), `mnist` for digits
              * @enum {string}
              */
-            preprocess: "mnist" | "resize";
+            preprocess?: "mnist" | "resize";
             /** @description a name from GET /models; default mnist */
             model?: string;
             image?: string | string[];
@@ -3109,10 +3109,10 @@ export interface components {
             /** @description random when absent */
             seed?: number;
             /**
-             * @default mnist
+             * @description how an upload becomes 28x28: `mnist` locates, crops and centres it, `resize` resizes it as it is; default: the model's own (its card's `preprocess`), `mnist` for digits
              * @enum {string}
              */
-            preprocess: "mnist" | "resize";
+            preprocess?: "mnist" | "resize";
             /** @description a name from GET /models; default mnist */
             model?: string;
             image: string[];
@@ -3138,10 +3138,10 @@ export interface components {
             /** @description random when absent */
             seed?: number;
             /**
-             * @default mnist
+             * @description how an upload becomes 28x28: `mnist` locates, crops and centres it, `resize` resizes it as it is; default: the model's own (its card's `preprocess`), `mnist` for digits
              * @enum {string}
              */
-            preprocess: "mnist" | "resize";
+            preprocess?: "mnist" | "resize";
             /** @description a name from GET /models; default mnist */
             model?: string;
         };

@@ -32,7 +32,9 @@ class Options(Schema):
                                                  "denoises the image as sent")
     level: Number = Field(0.5, ge=0, le=1, allow_inf_nan=False)
     seed: Integer = Field(default_factory=_random_seed, ge=0, le=MAX_SEED, description="random when absent")
-    preprocess: PreprocessMode = "mnist"
+    preprocess: PreprocessMode = absent(description="how an upload becomes 28x28: `mnist` locates, crops and "
+                                                    "centres it, `resize` resizes it as it is; default: the "
+                                                    "model's own (its card's `preprocess`), `mnist` for digits")
     model: str = absent(description="a name from GET /models; default mnist")
 
 
