@@ -93,9 +93,7 @@ lint: install ## ruff + TypeScript type check + hadolint
 # The HTTP contract is declared once, as pydantic models (backend/denoiser/serving/schemas); the OpenAPI
 # document and the frontend's types are generated from them, and tests/api/test_contract.py fails when stale.
 contract: install ## Regenerate frontend/src/api/openapi.json and schema.d.ts from the API's pydantic models
-	$(PY) -c 'from denoiser.serving.openapi import spec_text; print(spec_text(), end="")' \
-	  > frontend/src/api/openapi.json.tmp
-	mv frontend/src/api/openapi.json.tmp frontend/src/api/openapi.json
+	$(BIN)/denoiser openapi --output frontend/src/api/openapi.json
 	cd frontend && node_modules/.bin/openapi-typescript src/api/openapi.json --array-length -o src/api/schema.d.ts
 
 # model.tflite (the API's TFLite/XNNPACK fast path) is derived from each served SavedModel and not kept in

@@ -29,6 +29,7 @@ COMMANDS = {
     "bench": ("benchmarks.latency", "latency, throughput and CPU per request of the API (make bench)"),
     "lite": ("denoiser.models.lite", "write model.tflite, the API's fast path, beside served SavedModels"),
     "reexport": ("denoiser.models.reexport", "re-export SavedModels with one copy of each weight"),
+    "openapi": ("denoiser.serving.openapi", "write the API's OpenAPI document, generated from its schemas"),
     "serve": (None, "serve the API and the built UI with gunicorn (PORT, default 8000)"),
 }
 

@@ -260,3 +260,21 @@ def build_spec() -> dict:
 def spec_text() -> str:
     """The document as committed (frontend/src/api/openapi.json): two-space indented JSON and a newline."""
     return json.dumps(build_spec(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`denoiser openapi [--output FILE]`: write the document (stdout by default); `make contract` runs it."""
+    import argparse
+    import sys
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(prog="denoiser openapi", description=main.__doc__)
+    parser.add_argument("--output", default=None, help="file to write (replaced whole, never half written)")
+    args = parser.parse_args(argv)
+    if args.output is None:
+        sys.stdout.write(spec_text())
+        return
+    target = Path(args.output)
+    partial = target.with_name(target.name + ".tmp")
+    partial.write_text(spec_text())
+    partial.replace(target)
