@@ -25,15 +25,11 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
 # Workers are not recycled by default. A worker's memory stays flat once warm, and a replaced worker spends
 # seconds loading every model while the other carries all the load; both workers, having served alike, were
-# replaced within moments of each other with the old 5000 +- 500, and the keep-alive clients of a replaced
-# worker moved to the other for good (docs/deployment.md, "Workers are not recycled; keep-alive connections
-# rotate"). Set it for a leaking custom model; the jitter then defaults to half of it, so that workers are
+# replaced within moments of each other with the old 5000 +- 500 (docs/deployment.md, "Workers are not
+# recycled"). Set it for a leaking custom model; the jitter then defaults to half of it, so that workers are
 # replaced at different times.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", str(max_requests // 2)))
-# A keep-alive connection is closed after this many requests (0: never), as nginx's keepalive_requests does,
-# so that clients that post without pause spread over the workers again (denoiser.serving.connection_reuse)
-keepalive_requests = int(os.environ.get("GUNICORN_KEEPALIVE_REQUESTS", "1000"))
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = None  # the app logs one JSON line per request
 errorlog = "-"
@@ -66,48 +62,18 @@ def child_exit(server, worker):
     multiprocess.mark_process_dead(worker.pid)
 
 
+def post_worker_init(worker):
+    """Answers leave in one write, headers and body together, so that nginx can retry a request elsewhere when a
+    replica dies mid-answer (denoiser.serving.gunicorn_writes; only on the gunicorn it was measured for)."""
+    from denoiser.serving import gunicorn_writes
+
+    if not gunicorn_writes.install():
+        worker.log.warning("gunicorn_writes is not installed (written for gunicorn %s): headers and body are "
+                           "written apart", ".".join(map(str, gunicorn_writes.WRITTEN_FOR)))
+
+
 def on_exit(server):
     """Remove the multiprocess directory this config created."""
     if _own_dir:
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
-
-def post_worker_init(worker):
-    """Answers leave in one write, headers and body together (see denoiser.serving.gunicorn_writes); a gevent
-    worker in the middle of a request leaves new connections a moment to the others
-    (denoiser.serving.balanced_accept)."""
-    from denoiser.serving import balanced_accept, gunicorn_writes
-
-    balanced_accept.install(worker)
-    if not gunicorn_writes.install():
-        worker.log.warning("gunicorn's Response is not as expected: headers and body are written apart")
-
-
-def pre_request(worker, req):
-    """Let the gevent worker's other waiting connections go first, and close the connection after its
-    `keepalive_requests`-th request; with DENOISER_PROFILE_DIR set (`denoiser bench --profile`),
-    profile the request."""
-    from denoiser.serving import balanced_accept, connection_reuse, request_profile
-
-    balanced_accept.request_started()
-    connection_reuse.take_turns(worker)
-    connection_reuse.close_after(req, keepalive_requests)
-    if request_profile.enabled() and request_profile.wanted(req.headers):
-        request_profile.start()
-
-
-def post_request(worker, req, environ, resp):
-    """Stop the request's profile (see `pre_request`); the worker may take new connections at once again."""
-    from denoiser.serving import balanced_accept, request_profile
-
-    balanced_accept.request_finished()
-    if request_profile.enabled():
-        request_profile.stop()
-
-
-def worker_exit(server, worker):
-    """Write the worker's request profile (see `pre_request`)."""
-    from denoiser.serving import request_profile
-
-    if request_profile.enabled():
-        request_profile.dump()

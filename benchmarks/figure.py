@@ -5,7 +5,7 @@ served one); right, where the server's own CPU time per PNG request goes, for by
 and for the same bytes again: the model call (row (e), or (d) without TFLite), decoding and preprocessing
 (what the cache saves: new bytes less the same bytes again), and the rest of the request path (HTTP,
 Flask, multipart, noise, PNG encode, logs and metrics). The right panel is left out where the CPU time
-could not be metered (bench_cpu.py).
+could not be metered.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from benchmarks.cpu import metered, model_call_ms  # noqa: E402
+from benchmarks.latency import metered, model_call_ms  # noqa: E402
 
 # (results key, label), top to bottom
 LATENCY_ROWS = (

@@ -5,8 +5,8 @@
 (a) POST /denoise on a live gunicorn started with backend/gunicorn.conf.py (JSON and PNG answers), each
     request's bytes new to the API's preprocessing cache; and PNG answers to the same bytes again, as
     the app sends them (/encode after /denoise, a new noise level), which the cache answers; requests go
-    through a lean keep-alive client (bench_client.py), and the PNG request also through Python's
-    http.client, to show what a client's own work adds;
+    through one urllib3 keep-alive connection per path (server.py), and the workers' CPU time over them is
+    read with psutil;
 (b) the same work in-process: decode, preprocess, noise, the served model (through the fast path),
     PNG encode;
 (c) the naive pattern of the seed reports: the same app and answers (JSON and PNG), but Keras
@@ -29,9 +29,6 @@ import json
 import logging
 import os
 import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -39,19 +36,11 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks import cpu as bench_cpu
-from benchmarks.client import HttpClientPoster, Poster
+from benchmarks.server import Poster, cpu_metered, free_port, start_gunicorn, worker_processes
 from denoiser import imaging
 from denoiser.imaging import noise
 from denoiser.serving.registry import Registry, ServedModel, discover, load_model
-from denoiser.serving.settings import REPO_ROOT, Settings
-
-
-def free_port() -> int:
-    """An unused loopback TCP port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from denoiser.serving.settings import Settings
 
 
 def summarise(samples: list[float]) -> dict[str, float]:
@@ -116,30 +105,6 @@ def naive_server(model: ServedModel, port: int):
     return server
 
 
-def start_gunicorn(model_dir: Path, port: int, log_path: Path, extra_env: dict[str, str] | None = None
-                   ) -> subprocess.Popen:
-    """The production server, as `make serve` runs it, on a loopback port; returns once every worker is ready.
-
-    `extra_env` overrides the environment, e.g. DENOISER_MODEL_VERSION="mnist=2" to serve a chosen version.
-    """
-    inherited = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}  # the config makes its own
-    env = {**inherited, "PORT": str(port), "DENOISER_MODEL_DIR": str(model_dir), **(extra_env or {})}
-    workers = int(env.get("WEB_CONCURRENCY", "2"))
-    command = [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "backend" / "gunicorn.conf.py"),
-               "--bind", f"127.0.0.1:{port}", "denoiser.serving.wsgi:app"]
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {log_path.read_text()[-2000:]}")
-        if log_path.read_text().count('"message": "api ready"') >= workers:
-            return process
-        time.sleep(0.5)
-    process.kill()
-    raise RuntimeError("gunicorn did not become ready within 180 s")
-
-
 def default_image(model_path: Path) -> bytes:
     """The first test digit of the model's examples.json (a 28x28 PNG)."""
     examples = json.loads((model_path / "examples.json").read_text())["examples"]
@@ -149,7 +114,6 @@ def default_image(model_path: Path) -> bytes:
 LABELS = {
     "gunicorn_json": "(a) gunicorn POST /denoise, JSON answer",
     "gunicorn_png": "(a) gunicorn, Accept: image/png",
-    "gunicorn_png_http_client": "(a) PNG, http.client as the client",
     "gunicorn_png_repeat": "(a) PNG, the same bytes again (cache hit)",
     "gunicorn_json_repeat": "(a) JSON, the same bytes again (cache hit)",
     "in_process": "(b) in-process signature call",
@@ -161,6 +125,55 @@ LABELS = {
 }
 
 METERED = ("gunicorn_png", "gunicorn_json", "gunicorn_png_repeat")  # rows whose server CPU time is also read
+
+
+class CpuMetered:
+    """A bench call (a `Poster`) whose timed requests are also metered in the server workers' CPU time."""
+
+    def __init__(self, call: Poster, processes: list):
+        self.call, self.processes = call, processes
+        self.seconds, self.requests = 0.0, 0
+
+    def close(self) -> None:
+        """Close the wrapped call's connection."""
+        self.call.close()
+
+    def timed(self, repeats: int, warmup: int) -> list[float]:
+        """Milliseconds per request, as `timed`; the workers' CPU time over the timed requests is added up."""
+        timed(self.call, 0, warmup)
+        samples, seconds = cpu_metered(self.processes, lambda: timed(self.call, repeats, 0))
+        self.seconds += seconds
+        self.requests += repeats
+        return samples
+
+    def per_request_ms(self) -> float | None:
+        """The server's CPU milliseconds per metered request; None before any."""
+        return 1000 * self.seconds / self.requests if self.requests else None
+
+
+def metered(results: dict) -> dict[str, float]:
+    """`make bench`'s server CPU ms per request, by row, for the rows that could be metered."""
+    return {key: value for key, value in results.get("server_cpu_ms", {}).items() if value}
+
+
+def model_call_ms(results: dict) -> float:
+    """`make bench`'s model call alone, as the API serves it: row (e), TFLite, or row (d) without it."""
+    return results.get("bare_tflite", results["bare_tf"])["median"]
+
+
+def cpu_report_lines(results: dict) -> list[str]:
+    """`make bench`'s last line: the workers' CPU time per request, what of it is not the model, the rate it allows."""
+    cpu = metered(results)
+    if "gunicorn_png" not in cpu:
+        return ["server CPU per request: not metered"]
+    png, cpus = cpu["gunicorn_png"], results["setup"]["cpus"]
+    model = model_call_ms(results)
+    others = ", ".join(f"{label} {cpu[key]:.2f} ms" for key, label in
+                       (("gunicorn_json", "JSON"), ("gunicorn_png_repeat", "PNG, the same bytes again")) if key in cpu)
+    return [f"server CPU per request (the workers' user + system time over the same requests, psutil): PNG "
+            f"{png:.2f} ms, of which not the model (minus row {'(e)' if 'bare_tflite' in results else '(d)'}) "
+            f"{png - model:.2f} ms; {others}; {cpus} CPUs / {png:.2f} ms = at most {1000 * cpus / png:.0f} PNG "
+            "requests/s"]
 
 
 def bare_calls(model) -> dict:
@@ -224,11 +237,9 @@ def run(args: argparse.Namespace) -> dict:
                for kind, accept in (("json", "application/json"), ("png", "image/png"))}
     for kind, accept in (("png", "image/png"), ("json", "application/json")):
         posters[f"gunicorn_{kind}_repeat"] = Poster(gunicorn_port, "/denoise", form, image, accept, unique=False)
-    posters["gunicorn_png_http_client"] = HttpClientPoster(gunicorn_port, "/denoise", form, image, "image/png")
-    if bench_cpu.supported():  # the workers' CPU time over these rows' requests, too
-        workers = bench_cpu.child_pids(process.pid)
-        for key in METERED:
-            posters[key] = bench_cpu.CpuMetered(posters[key], workers)
+    served_by = worker_processes(process.pid)
+    for key in METERED:  # the workers' CPU time over these rows' requests, too
+        posters[key] = CpuMetered(posters[key], served_by)
     calls = {**posters, "in_process": in_process(model, image), **bare_calls(model)}
     if args.tf_threads != 1:  # (d) has other threads than a worker: (d1) as a worker has them
         from benchmarks.one_thread import OneThreadBareCall
@@ -257,15 +268,13 @@ def run(args: argparse.Namespace) -> dict:
         "repeat_png_over_bare_tf": median["gunicorn_png_repeat"] / median["bare_tf"],
         "naive_png_over_repeat_png": median["naive_png"] / median["gunicorn_png_repeat"],
         "naive_json_over_repeat_json": median["naive_json"] / median["gunicorn_json_repeat"],
-        "http_client_png_over_png": median["gunicorn_png_http_client"] / median["gunicorn_png"],
     }
     if "bare_tflite" in median:
         results["ratios"]["bare_tf_over_tflite"] = median["bare_tf"] / median["bare_tflite"]
     if "bare_tf_one_thread" in median:
         one_thread = median["bare_tf_one_thread"]
         results["ratios"]["gunicorn_png_over_bare_tf_one_thread"] = median["gunicorn_png"] / one_thread
-    results["server_cpu_ms"] = {key: posters[key].per_request_ms() for key in METERED
-                                if isinstance(posters[key], bench_cpu.CpuMetered)}
+    results["server_cpu_ms"] = {key: posters[key].per_request_ms() for key in METERED}
     results["runtime"] = model.runtime
     results["setup"] = {"model": f"{args.model}/{version}", "image_bytes": len(image), "rounds": args.rounds,
                         "cpus": os.cpu_count(), "load_average": os.getloadavg()[0], "tf_threads": args.tf_threads}
@@ -299,11 +308,9 @@ def report(results: dict) -> str:
         f"the same bytes again (preprocessing cached): PNG {ratios['repeat_png_over_bare_tf']:.2f}x the bare TF call, "
         f"{ratios['naive_png_over_repeat_png']:.1f}x faster than the naive server; JSON "
         f"{ratios['naive_json_over_repeat_json']:.1f}x",
-        f"the client: Python's http.client takes {ratios['http_client_png_over_png']:.2f}x the time of the bench's "
-        f"lean one for the same PNG request (bench_client.py); every other (a) and (c) row uses the lean one",
         f"gunicorn JSON median {median:.2f} ms (target < 10 ms): {'met' if median < 10 else 'NOT met'}",
     ]
-    lines += bench_cpu.report_lines(results)
+    lines += cpu_report_lines(results)
     return "\n".join(lines)
 
 
@@ -339,7 +346,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sustained", action="store_true",
                         help="only 8 clients on the default layout for --seconds, in 10 s windows (worker restarts)")
     parser.add_argument("--profile", action="store_true",
-                        help="only profile /denoise under gunicorn (cProfile): time per stage of the request")
+                        help="only profile /denoise under gunicorn (py-spy): time per stage of the request")
     parser.add_argument("--accept", default="image/png", help="with --profile: the answer asked for")
     args = parser.parse_args(argv)
     if args.profile:

@@ -2,24 +2,25 @@
 
 For each gunicorn layout (workers x threads, or workers x gevent) a fresh server is started with
 `backend/gunicorn.conf.py`; every server thread runs every served model once (POST /compare), then 1, 8 and 32
-clients (threads here, each with its own keep-alive connection) post the example digit for a fixed time.
-Reported: requests/s, p50 and p99 latency, errors, the workers' CPU time per request (bench_cpu.py; what
-a request costs the server under that load) and each worker's peak resident memory. The client threads
-share this process and the server's 2 cores, so the figures are what one machine serves to itself: compare
-layouts within one run, not with another machine.
+clients (Locust users in a process of their own, locust_driver.py, each with its own keep-alive connection)
+post the example digit for a fixed time. Reported: requests/s, p50 and p99 latency, errors, the workers' CPU
+time per request (psutil; what a request costs the server under that load) and each worker's peak resident
+memory. The clients share the server's 2 cores, so the figures are what one machine serves to itself:
+compare layouts within one run, not with another machine.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import tempfile
-import threading
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks.cpu import child_pids, cpu_metered
+from benchmarks.server import Poster, cpu_metered, free_port, peak_rss_mb, start_gunicorn, worker_processes
 
 # (workers, threads per gthread worker; 1 is a sync worker) or (workers, "gevent")
 LAYOUTS = ((1, "gevent"), (2, "gevent"), (1, 1), (2, 1), (2, 2), (2, 4), (4, 1))
@@ -48,37 +49,20 @@ def layout_env(workers: int, kind) -> dict[str, str]:
 
 
 def drive(port: int, image: bytes, clients: int, seconds: float, accept: str = "image/png") -> dict:
-    """`clients` threads posting /denoise for `seconds`; throughput, latency percentiles and errors."""
-    from benchmarks.client import Poster
-
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    errors = [0] * clients
-    start = threading.Barrier(clients + 1)
-    deadline = [0.0]
-
-    def client(index: int) -> None:
-        post = Poster(port, "/denoise", {"model": "mnist", "seed": "0"}, image, accept)
-        start.wait()
-        while time.perf_counter() < deadline[0]:
-            began = time.perf_counter()
-            try:
-                post()
-                latencies[index].append(time.perf_counter() - began)
-            except Exception:  # a failed request counts, and the client reconnects
-                errors[index] += 1
-                post.close()
-                post = Poster(port, "/denoise", {"model": "mnist", "seed": "0"}, image, accept)
-        post.close()
-
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    deadline[0] = time.perf_counter() + seconds
-    start.wait()
-    for thread in threads:
-        thread.join(seconds + 60)
-    done = np.array([value for values in latencies for value in values]) * 1000
-    return {"clients": clients, "seconds": seconds, "requests": int(done.size), "errors": int(sum(errors)),
+    """`clients` Locust users posting /denoise for `seconds`; throughput, latency percentiles and errors."""
+    with tempfile.NamedTemporaryFile(suffix=".png") as file:
+        file.write(image)
+        file.flush()
+        completed = subprocess.run(
+            [sys.executable, "-m", "benchmarks.locust_driver", "--port", str(port), "--image", file.name,
+             "--clients", str(clients), "--seconds", str(seconds), "--accept", accept],
+            capture_output=True, text=True, timeout=seconds + 120, cwd=Path(__file__).resolve().parents[1])
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
+    if completed.returncode != 0 or not lines:
+        raise RuntimeError(f"the Locust driver failed: {completed.stderr[-2000:]}")
+    run = json.loads(lines[-1])
+    done = np.asarray(run["latencies_ms"])
+    return {"clients": clients, "seconds": seconds, "requests": int(done.size), "errors": run["errors"],
             "requests_per_second": round(done.size / seconds, 1),
             "p50_ms": round(float(np.percentile(done, 50)), 2) if done.size else None,
             "p99_ms": round(float(np.percentile(done, 99)), 2) if done.size else None}
@@ -88,8 +72,6 @@ def warm_every_model(port: int, image: bytes, requests: int) -> None:
     """POST /compare `requests` times from as many threads, so that every server thread has run every
     model (each thread holds its own TFLite interpreters): the memory figures are then the worst case."""
     from concurrent.futures import ThreadPoolExecutor
-
-    from benchmarks.client import Poster
 
     def compare(_):
         post = Poster(port, "/compare", {"seed": "0"}, image, "application/json")
@@ -103,20 +85,14 @@ def warm_every_model(port: int, image: bytes, requests: int) -> None:
 
 
 def worker_peak_rss_mb(master_pid: int) -> list[float]:
-    """Peak resident memory (VmHWM) of each gunicorn worker of `master_pid`, in MB (Linux /proc)."""
-    peaks = []
-    for pid in child_pids(master_pid):
-        status = Path(f"/proc/{pid}/status").read_text()
-        peaks.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024)
-    return peaks
+    """Peak resident memory of each gunicorn worker of `master_pid`, in MB."""
+    return [peak_rss_mb(worker) for worker in worker_processes(master_pid)]
 
 
 @contextmanager
 def warm_server(model_dir: Path, image: bytes, env: dict[str, str], warm_requests: int):
     """A fresh gunicorn (`env` over gunicorn.conf.py's defaults) with every model run `warm_requests` times
     and every worker warmed; yields (its process, port, log path), and stops it afterwards."""
-    from benchmarks.latency import free_port, start_gunicorn
-
     port = free_port()
     with tempfile.TemporaryDirectory() as scratch:
         log = Path(scratch) / "gunicorn.log"
@@ -136,12 +112,11 @@ def load_timing(model_dir: Path, image: bytes, layouts=LAYOUTS, clients=CLIENTS,
     for workers, threads in layouts:
         env = layout_env(workers, threads)
         with warm_server(model_dir, image, env, 2 * workers * threads_of(threads)) as (server, port, _):
-            pids = child_pids(server.pid)
+            served_by = worker_processes(server.pid)
             for count in clients:
-                row, cpu = cpu_metered(pids, lambda count=count: drive(port, image, count, seconds))
+                row, cpu = cpu_metered(served_by, lambda count=count: drive(port, image, count, seconds))
                 row = {"workers": workers, "threads": threads, **row}
-                row["server_cpu_ms"] = round(1000 * cpu / row["requests"], 2) if cpu is not None and row["requests"] \
-                    else None
+                row["server_cpu_ms"] = round(1000 * cpu / row["requests"], 2) if row["requests"] else None
                 rows.append(row)
                 print(load_row(rows[-1]), flush=True)
             rss = worker_peak_rss_mb(server.pid)

@@ -1,21 +1,29 @@
 """`denoiser bench --profile`: where a one-image /denoise request spends its time, under gunicorn.
 
-A gunicorn with one worker of the served class (gevent; `make serve` starts two) profiles, with cProfile, the
-requests that carry `X-Denoiser-Profile: 1` (gunicorn.conf.py's request hooks, denoiser.serving.request_profile);
-warm-up and unprofiled requests go to the same worker. Reported per request: the time in each stage of
-the request path (multipart parsing, decode, preprocessing and its parts, noise, model call, PNG or JSON
-encoding, request hooks), what is left (Flask, routing, headers, gunicorn writing the answer), the
-busiest functions, and the unprofiled latency for scale (cProfile slows Python code down, not C code).
+A gunicorn with one worker of the served class (gevent; `make serve` starts two) is sampled from outside by
+py-spy (`py-spy record --format raw`, 1000 samples a second, Python frames only) while one client posts the
+image; nothing in the server is changed for it. A sample counts for the request when gunicorn's connection
+handler is on its stack; each stage of the request path (multipart parsing, decode, preprocessing and its
+parts, noise, model call, PNG or JSON encoding, request hooks) is the share of those samples with the stage's
+function on the stack, scaled to the worker's CPU time per request (psutil, over the same requests);
+what is left is Flask, routing, headers, gunicorn parsing the request and writing the answer. Also reported:
+the functions most often on top of the stack (time in C code counts for the Python function that called it)
+and the latency of the same requests unsampled, for scale. py-spy needs ptrace rights over the worker (root,
+or the same user with ptrace allowed).
 """
 
 from __future__ import annotations
 
-import pstats
+import os
+import shutil
 import signal
+import subprocess
+import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
-from denoiser.serving.request_profile import PROFILE_DIR_ENV, PROFILE_HEADER
+from benchmarks.server import Poster, cpu_metered, free_port, start_gunicorn, worker_processes
 
 # (label, file suffix, function name, depth): depth-0 stages add up with "the rest" to the whole request
 STAGES = (
@@ -40,77 +48,110 @@ STAGES = (
     ("request hooks: log + metrics", "denoiser/serving/observability.py", "_finish", 0),
     ("security headers", "denoiser/serving/security.py", "_add_headers", 0),
 )
-VIEW = ("denoiser/serving/inference.py", "denoise")
+REQUEST = ("gunicorn/workers/base_async.py", "handle")  # gunicorn's handler of a connection's requests
+RATE = 1000  # samples a second
 
 
-def _find(stats: dict, suffix: str, name: str) -> list:
-    return [key for key in stats if key[0].endswith(suffix) and key[2] == name]
+def parse_frame(frame: str) -> tuple[str, str]:
+    """py-spy's "name (file:line)" -> (file, name)."""
+    name, _, where = frame.rpartition(" (")
+    return where.rsplit(":", 1)[0], name
 
 
-def stage_times(stats: pstats.Stats) -> dict:
-    """Per-request milliseconds of every stage (cumulative time of its function), the rest, and the total."""
-    table = stats.stats  # type: ignore[attr-defined]
-    views = _find(table, *VIEW)
-    requests = sum(table[key][1] for key in views)
-    if not requests:
-        raise RuntimeError("no /denoise request was profiled")
-    total = sum(entry[2] for entry in table.values())
+def read_stacks(text: str) -> list[tuple[list[tuple[str, str]], int]]:
+    """py-spy's raw (folded) output: one "frame;frame;... count" line per distinct stack, root first."""
+    stacks = []
+    for line in text.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if stack and count.isdigit():
+            stacks.append(([parse_frame(frame) for frame in stack.split(";")], int(count)))
+    return stacks
+
+
+def on_stack(frames: list[tuple[str, str]], suffix: str, name: str) -> bool:
+    """Whether the function `name` (py-spy names methods `Class.name`) of a file ending in `suffix` is on the stack."""
+    return any(file.endswith(suffix) and (function == name or function.endswith(f".{name}"))
+               for file, function in frames)
+
+
+def stage_times(stacks: list[tuple[list[tuple[str, str]], int]], request_ms: float) -> dict:
+    """Milliseconds per request of every stage: its share of the request's samples times `request_ms`."""
+    in_request = [(frames, count) for frames, count in stacks if on_stack(frames, *REQUEST)]
+    samples = sum(count for _, count in in_request)
+    if not samples:
+        raise RuntimeError("py-spy saw no request being served")
     stages = {}
     for label, suffix, name, depth in STAGES:
-        seconds = sum(table[key][3] for key in _find(table, suffix, name))
-        stages[label] = {"ms": 1000 * seconds / requests, "depth": depth}
+        share = sum(count for frames, count in in_request if on_stack(frames, suffix, name)) / samples
+        stages[label] = {"ms": share * request_ms, "depth": depth}
     top_level = sum(stage["ms"] for stage in stages.values() if stage["depth"] == 0)
-    stages["the rest: Flask, routing, headers, writing"] = {"ms": 1000 * total / requests - top_level, "depth": 0}
-    return {"requests": requests, "total_ms": 1000 * total / requests, "stages": stages}
+    stages["the rest: Flask, routing, headers, gunicorn"] = {"ms": request_ms - top_level, "depth": 0}
+    return {"samples": samples, "total_ms": request_ms, "stages": stages}
 
 
-def busiest(stats: pstats.Stats, count: int = 15) -> list[dict]:
-    """The functions with the most own time, per request."""
-    table = stats.stats  # type: ignore[attr-defined]
-    requests = sum(table[key][1] for key in _find(table, *VIEW))
-    rows = sorted(table.items(), key=lambda item: item[1][2], reverse=True)[:count]
-    return [{"function": f"{Path(file).name}:{line}({name})", "calls": calls / requests,
-             "own_ms": 1000 * own / requests, "cumulative_ms": 1000 * cumulative / requests}
-            for (file, line, name), (_, calls, own, cumulative, _) in rows]
+def busiest(stacks: list[tuple[list[tuple[str, str]], int]], request_ms: float, count: int = 15) -> list[dict]:
+    """The functions most often on top of a request's stack, in ms per request."""
+    in_request = [(frames, samples) for frames, samples in stacks if on_stack(frames, *REQUEST)]
+    total = sum(samples for _, samples in in_request)
+    top = Counter()
+    for frames, samples in in_request:
+        file, name = frames[-1]
+        top[f"{Path(file).name}({name})"] += samples
+    return [{"function": function, "own_ms": request_ms * samples / total}
+            for function, samples in top.most_common(count)]
+
+
+def py_spy() -> str:
+    """The py-spy binary beside this Python, or on PATH."""
+    found = shutil.which("py-spy", path=f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}")
+    if found is None:
+        raise SystemExit("py-spy is not installed: pip install py-spy (the dev extra has it)")
+    return found
 
 
 def profile_timing(model_dir: Path, image: bytes, requests: int = 300, warmup: int = 30,
                    accept: str = "image/png") -> dict:
-    """Profile `requests` one-image /denoise requests on a one-worker gunicorn; also time them unprofiled."""
-    from benchmarks.client import Poster
-    from benchmarks.latency import free_port, start_gunicorn, summarise, timed
+    """Time `requests` one-image /denoise requests on a one-worker gunicorn (latency, the worker's CPU time),
+    then sample `requests` more with py-spy."""
+    from benchmarks.latency import summarise, timed
 
     port = free_port()
     with tempfile.TemporaryDirectory() as scratch:
-        profile_dir = Path(scratch) / "profiles"
-        profile_dir.mkdir()
         server = start_gunicorn(model_dir, port, Path(scratch) / "gunicorn.log",
-                                {"WEB_CONCURRENCY": "1", "GUNICORN_WORKER_CLASS": "gevent",
-                                 PROFILE_DIR_ENV: str(profile_dir)})
-        form = {"model": "mnist", "seed": "0"}
-        plain = Poster(port, "/denoise", form, image, accept)
-        profiled = Poster(port, "/denoise", form, image, accept, {PROFILE_HEADER: "1"})
+                                {"WEB_CONCURRENCY": "1", "GUNICORN_WORKER_CLASS": "gevent"})
+        post = Poster(port, "/denoise", {"model": "mnist", "seed": "0"}, image, accept)
+        output = Path(scratch) / "stacks.txt"
         try:
-            unprofiled = timed(plain, requests, warmup)
-            timed(profiled, requests, 0)
+            (worker,) = worker_processes(server.pid)
+            timed(post, 0, warmup)
+            unsampled, cpu = cpu_metered([worker], lambda: timed(post, requests, 0))
+            sampler = subprocess.Popen([py_spy(), "record", "--pid", str(worker.pid), "--rate", str(RATE),
+                                        "--format", "raw", "--function", "--full-filenames", "--output", str(output)],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            try:
+                timed(post, requests, 0)
+            finally:
+                sampler.send_signal(signal.SIGINT)  # py-spy writes what it has sampled and exits
+                _, errors = sampler.communicate(timeout=60)
+            if not output.exists():
+                raise RuntimeError(f"py-spy wrote nothing: {errors[-2000:]}")
+            stacks = read_stacks(output.read_text())
         finally:
-            plain.close()
-            profiled.close()
+            post.close()
             server.send_signal(signal.SIGTERM)
             server.wait(60)
-        (dump,) = profile_dir.glob("worker-*.pstats")
-        stats = pstats.Stats(str(dump))
-    return {"accept": accept, "image_bytes": len(image), "unprofiled": summarise(unprofiled),
-            **stage_times(stats), "busiest": busiest(stats)}
+    request_ms = 1000 * cpu / requests
+    return {"accept": accept, "image_bytes": len(image), "requests": requests, "unsampled": summarise(unsampled),
+            **stage_times(stacks, request_ms), "busiest": busiest(stacks, request_ms)}
 
 
 def profile_report(results: dict) -> str:
-    """The stages as a table with each one's share of the profiled request, then the busiest functions."""
+    """The stages as a table with each one's share of the request, then the busiest functions."""
     total = results["total_ms"]
     lines = [f"POST /denoise, one {results['image_bytes']}-byte image, Accept: {results['accept']}; one gunicorn "
-             f"gevent worker; {results['requests']} profiled requests",
-             f"unprofiled median {results['unprofiled']['median']:.2f} ms; profiled {total:.2f} ms per request "
-             "(cProfile's overhead inflates Python-heavy stages)",
+             f"gevent worker; {results['requests']} requests sampled by py-spy ({results['samples']} samples)",
+             f"unsampled median latency {results['unsampled']['median']:.2f} ms; the worker's CPU time "
+             f"{total:.2f} ms per request, split by the samples' shares",
              f"{'stage':<46}{'ms':>8}{'share':>8}"]
     for label, stage in results["stages"].items():
         if stage["ms"] < 0.005 and stage["depth"] == 0 and not label.startswith("the rest"):
@@ -119,8 +160,6 @@ def profile_report(results: dict) -> str:
         lines.append(f"{indent + label:<46}{stage['ms']:>8.3f}{stage['ms'] / total:>8.0%}")
     model = results["stages"]["model call"]["ms"]
     lines.append(f"not the model: {total - model:.2f} ms of {total:.2f} ms")
-    lines += ["", f"{'busiest functions (own time)':<60}{'calls':>7}{'own ms':>9}{'cum ms':>9}"]
-    lines += [f"{row['function'][:60]:<60}{row['calls']:>7.1f}{row['own_ms']:>9.3f}{row['cumulative_ms']:>9.3f}"
-              for row in results["busiest"]]
+    lines += ["", f"{'on top of the stack (own time)':<60}{'own ms':>9}"]
+    lines += [f"{row['function'][:60]:<60}{row['own_ms']:>9.3f}" for row in results["busiest"]]
     return "\n".join(lines)
-

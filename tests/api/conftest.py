@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from image_samples import data_url, decode_data_url, draw_digit, encode, png_header_only
 
-from benchmarks.latency import free_port, start_gunicorn
+from benchmarks.server import free_port, start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 

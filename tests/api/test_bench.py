@@ -5,16 +5,13 @@ from __future__ import annotations
 import pytest
 from bench_runs import run_bench
 
-from benchmarks import cpu as bench_cpu
-
 
 @pytest.mark.e2e
 def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
     figure = tmp_path / "bench.png"
-    results, printed = run_bench(model_dir, tmp_path / "bench.json", "--requests", "6", "--naive-requests", "4",
+    results, printed = run_bench(model_dir, tmp_path / "bench.json", "--requests", "20", "--naive-requests", "4",
                                  "--rounds", "2", "--warmup", "2", "--figure", str(figure))
-    for key in ("gunicorn_json", "gunicorn_png", "gunicorn_png_http_client", "gunicorn_png_repeat",
-                "gunicorn_json_repeat", "in_process",
+    for key in ("gunicorn_json", "gunicorn_png", "gunicorn_png_repeat", "gunicorn_json_repeat", "in_process",
                 "naive_json", "naive_png", "bare_tf", "bare_tf_one_thread", "bare_tflite"):
         assert results[key]["n"] >= 4 and results[key]["median"] > 0
     assert results["runtime"]["path"] == "tflite"  # the committed default model has a fast path (make models-lite)
@@ -24,16 +21,14 @@ def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
     assert results["setup"]["tf_threads"] == 0
     assert ratios_match(results, "gunicorn_png_over_bare_tf_one_thread", "gunicorn_png", "bare_tf_one_thread")
     assert ratios_match(results, "repeat_png_over_bare_tf", "gunicorn_png_repeat", "bare_tf")
-    assert ratios_match(results, "http_client_png_over_png", "gunicorn_png_http_client", "gunicorn_png")
     ratios = results["ratios"]
     assert ratios["naive_over_gunicorn_png"] == pytest.approx(
         results["naive_png"]["median"] / results["gunicorn_png"]["median"])
     assert "naive / gunicorn, same answer" in printed
-    # the workers' CPU time per request, where /proc has it: their share of a request's time, never more than
-    # a request's time on the server's two cores
-    if bench_cpu.supported():
-        for key in ("gunicorn_png", "gunicorn_json", "gunicorn_png_repeat"):
-            assert 0 < results["server_cpu_ms"][key] < 2 * results[key]["mean"]
+    # the workers' CPU time per request: their share of a request's time, never more than a request's time on
+    # the server's two cores (Linux counts it in 10 ms ticks: over 20 requests, within 30 ms in all)
+    for key in ("gunicorn_png", "gunicorn_json", "gunicorn_png_repeat"):
+        assert 0 < results["server_cpu_ms"][key] < 2 * results[key]["mean"] + 30 / 20
     assert "server CPU per request" in printed
     assert f"figure: {figure}" in printed and figure.read_bytes().startswith(b"\x89PNG")
 
@@ -62,10 +57,10 @@ def test_bench_profile_splits_a_request_into_its_stages(model_dir, images):
 
     # a drawing, which takes the whole clean path (an MNIST 28x28 file is used as it is, without finding ink)
     drawing = images.encode(images.draw_digit())
-    results = profile_timing(model_dir, drawing, requests=8, warmup=2)
+    results = profile_timing(model_dir, drawing, requests=150, warmup=5)
     stages = results["stages"]
-    assert results["requests"] == 8  # the warm-up requests carry no profiling header
-    for stage in ("multipart parsing", "image decode", "preprocessing", "find the ink", "model call", "PNG encodes"):
+    assert results["requests"] == 150 and results["samples"] > 0
+    for stage in ("preprocessing", "model call"):  # the biggest stages: sampled whatever the machine's load
         assert stages[stage]["ms"] > 0, stage
     top_level = sum(stage["ms"] for stage in stages.values() if stage["depth"] == 0)
     assert top_level == pytest.approx(results["total_ms"])

@@ -50,6 +50,39 @@ def test_metrics_count_requests_across_two_workers(live_server):
     assert healthz_count(base) == before + sent
 
 
+def test_clients_on_new_connections_are_served_fairly_by_both_workers(live_server, example):
+    """Eight clients posting /denoise back to back, each request on a new connection as nginx opens them
+    (deploy/nginx: no keep-alive pool towards gunicorn): every client gets its share, and both workers serve."""
+    import threading
+    import time
+
+    base, log_path = live_server
+    image, _ = example
+    clients, seconds = 8, 3.0
+    start = threading.Barrier(clients)
+    answered = [0] * clients
+
+    def client(index: int) -> None:
+        start.wait()
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            response = requests.post(f"{base}/denoise", files={"image": ("digit.png", image, "image/png")},
+                                     headers={"Accept": "image/png", "Connection": "close",
+                                              "X-Request-ID": f"fair-{index}"}, timeout=30)
+            assert response.status_code == 200
+            answered[index] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert min(answered) >= max(answered) / 2 > 0, f"requests per client: {answered}"
+    workers = {json.loads(line)["pid"] for line in log_path.read_text().splitlines()
+               if line.startswith("{") and '"fair-' in line}
+    assert len(workers) == 2
+
+
 def test_png_answer_over_http(live_server):
     base, _ = live_server
     canvas = Image.new("L", (280, 280), 255)

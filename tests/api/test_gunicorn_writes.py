@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gunicorn
 import pytest
 from gunicorn.config import Config
 from gunicorn.http.wsgi import Response
@@ -45,8 +46,29 @@ def answer(headers, chunks, method="POST") -> list[bytes]:
 
 @pytest.fixture(autouse=True)
 def installed():
+    if tuple(gunicorn.version_info) != gunicorn_writes.WRITTEN_FOR:
+        pytest.skip(f"gunicorn {gunicorn.__version__} is not the one the patch was written for")
     assert gunicorn_writes.install()
     assert gunicorn_writes.install()  # a second call changes nothing
+
+
+def test_another_gunicorn_is_left_as_it_ships(monkeypatch):
+    """On any gunicorn but the one it was measured on, install() changes nothing."""
+    major, minor, patch = gunicorn_writes.WRITTEN_FOR
+    original = Response.write
+    monkeypatch.setattr(gunicorn, "version_info", (major, minor, patch + 1))
+    monkeypatch.setattr(Response, "write", original)  # restored after the test, whatever install() did
+    assert gunicorn_writes.install() is False
+    assert Response.write is original
+
+
+def test_the_locked_gunicorn_is_the_one_the_patch_was_written_for():
+    """requirements.lock pins the gunicorn the image runs; a new pin asks for the patch to be measured again
+    (or dropped): the kill-under-load measurement in gunicorn_writes' docstring."""
+    from pathlib import Path
+
+    lock = (Path(__file__).parents[2] / "requirements.lock").read_text()
+    assert f"gunicorn=={'.'.join(map(str, gunicorn_writes.WRITTEN_FOR))}\n" in lock
 
 
 def test_headers_and_a_small_body_leave_in_one_write():

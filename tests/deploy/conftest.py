@@ -50,7 +50,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from benchmarks.latency import free_port
+from benchmarks.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"

@@ -38,7 +38,7 @@ def test_an_unknown_command_says_so():
 
 @pytest.mark.slow
 def test_serve_starts_the_api(model_dir, tmp_path):
-    from benchmarks.latency import free_port
+    from benchmarks.server import free_port
 
     port = free_port()
     models = tmp_path / "models"  # the default model alone: what is tested is the command, not the loading
