@@ -8,7 +8,7 @@ import { ComparePanel, useCompare } from './features/compare'
 import { NoiseControls, Results, useDenoise, useNoiseSettings } from './features/denoise'
 import { Gallery, InputPanel, NOISY_EXAMPLES, usePad } from './features/input'
 import { LatentPanel, TypicalityNote, useLatentExplorer } from './features/latent'
-import { ModelSelect, modelCopy, useModelAssets, useModels } from './features/models'
+import { ModelAbout, ModelSelect, modelCopy, useModelAssets, useModels } from './features/models'
 import { ApiStatus, useApiStatus } from './features/status'
 import { useTheme } from './lib/theme'
 import { readUrlState } from './lib/url'
@@ -79,6 +79,7 @@ export default function App() {
           <ApiStatus status={status} />
           <ThemeToggle dark={theme.dark} onToggle={theme.toggle} />
         </div>
+        <ModelAbout copy={copy} />
       </header>
 
       <main className="app__main">
@@ -115,7 +116,7 @@ export default function App() {
             modelSaw={modelSaw}
             subject={copy.subject}
           />
-          <TypicalityNote typicality={shown ? typicality : null} dataset={info?.metadata.dataset} subject={copy.subject} noisy={receivedNoisy} />
+          <TypicalityNote typicality={shown ? typicality : null} dataset={info?.metadata.dataset} subject={copy.subject} noisy={receivedNoisy} own={copy.own} />
         </div>
         <ComparePanel
           compare={compare}
@@ -142,7 +143,7 @@ export default function App() {
           error={assets.examplesError}
           selected={selectedExample}
           onPick={pickExample}
-          noisyExamples={copy.subject === 'digit' ? NOISY_EXAMPLES : []}
+          noisyExamples={copy.kind === 'digit' ? NOISY_EXAMPLES : []}
           selectedNoisy={pad.selectedNoisyExample}
           onPickNoisy={pad.loadNoisyExample}
           skipTo="#latent-title"
@@ -152,6 +153,7 @@ export default function App() {
           examples={assets.examples}
           stale={staleReason !== null}
           subject={copy.subject}
+          own={copy.own}
           inputName={inputName(pad.padState.source)}
         />
       </main>

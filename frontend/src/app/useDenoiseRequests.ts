@@ -5,6 +5,7 @@ import type { PadController, PadInput } from '../features/input'
 import type { LatentExplorer } from '../features/latent'
 import type { ModelCopy } from '../features/models'
 import { useDebounced } from '../lib/hooks'
+import { drawPrompt } from '../lib/nouns'
 
 /** What the app sends to the denoiser: the pad's input, with the pad's version it was taken from. */
 export type VersionedInput = PadInput & { version: number }
@@ -13,7 +14,7 @@ export type DenoiseController = ReturnType<typeof useDenoise<VersionedInput>>
 export const newSeed = () => Math.floor(Math.random() * 2 ** 31)
 
 export function blankError(subject: string) {
-  return { code: 'blank_image', message: `The pad is blank. Draw a ${subject}, upload an image or pick an example first.` }
+  return { code: 'blank_image', message: `The pad is blank. ${drawPrompt(subject)} first.` }
 }
 
 interface DenoiseRequestsOptions {

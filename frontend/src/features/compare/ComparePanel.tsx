@@ -1,5 +1,6 @@
 import { ErrorAlert } from '../../components/ErrorAlert'
 import { fmt, isIdentical } from '../../lib/format'
+import { drawPrompt } from '../../lib/nouns'
 import { CompareCard } from './CompareCard'
 import type { CompareController } from './useCompare'
 import { compareSummary, noised } from './words'
@@ -71,7 +72,7 @@ export function ComparePanel({ compare, hasInput, activeModel, onUseModel, stale
             <ErrorAlert error={error} title={error.code === 'network_error' ? 'API unavailable' : 'Could not compare'} onDismiss={compare.clearError} />
           )}
           {!hasInput && (
-            <p className="muted">Draw a {subject}, upload an image or pick an example: every method then denoises the same noisy draw.</p>
+            <p className="muted">{drawPrompt(subject)}: every method then denoises the same noisy draw.</p>
           )}
           {hasInput && !answer && busy && (
             <p className="muted compare__loading" role="status">

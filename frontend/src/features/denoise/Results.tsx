@@ -3,6 +3,7 @@ import type { DenoiseResponse, ImageMetrics } from '../../api'
 import { ErrorAlert, type UiError } from '../../components/ErrorAlert'
 import { InfoTip } from '../../components/InfoTip'
 import { fmt, isIdentical, psnrGain } from '../../lib/format'
+import { drawPrompt } from '../../lib/nouns'
 import { describeNoiseChange } from './describe'
 import { ResultExtras, type ResultViews } from './ResultExtras'
 import { useDiffMaps } from './useDiffMaps'
@@ -148,7 +149,7 @@ export function Results({ answer, busy, staleReason, error, onDismissError, mode
             {views.error && <Panel title="Removed" alt="What denoising removed: |denoised − received|, black is unchanged" src={maps?.error} />}
           </div>
         )}
-        {!answer && <p className="muted">Draw a {subject}, upload an image or pick an example to see it denoised.</p>}
+        {!answer && <p className="muted">{drawPrompt(subject)} to see it denoised.</p>}
         {answer && <NoiseEstimate answer={answer} />}
         {answer && !added && (
           <p className="muted metrics-help">

@@ -1,5 +1,6 @@
 import { useState, type DragEvent, type ReactNode } from 'react'
 import { ErrorAlert, type UiError } from '../../components/ErrorAlert'
+import { withArticle } from '../../lib/nouns'
 import { DrawingPad } from './DrawingPad'
 import type { PadBox } from './padTypes'
 import type { PadController } from './usePad'
@@ -64,7 +65,7 @@ export function InputPanel({ controller, hint, subject, actions, error, onDismis
       </div>
       {footer}
       <p id="pad-help" className="visually-hidden">
-        Draw a {subject} with the mouse, a finger or a pen. Control plus Z undoes the last stroke, Control plus Shift plus Z
+        Draw {withArticle(subject)} with the mouse, a finger or a pen. Control plus Z undoes the last stroke, Control plus Shift plus Z
         or Control plus Y redoes it. You can also upload, drop or paste an image, or pick an example.
       </p>
       <div className="toolbar">

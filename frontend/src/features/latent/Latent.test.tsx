@@ -120,6 +120,13 @@ describe('LatentMap', () => {
     expect(screen.getByText(/3 test images placed by t-SNE .* share a class 97% of the time\. Ringed: the 2 test images nearest/)).toBeInTheDocument()
   })
 
+  it('calls the map "your test images" for a model trained on your own images', () => {
+    render(<LatentMap {...props} subject="image" own map={map} point={[0.5, -1]} neighbours={[1, 2]} />)
+    expect(screen.getByRole('img', { name: /^Latent map of your test images with your image at \(0\.50, -1\.00\)/ })).toBeInTheDocument()
+    expect(screen.getByText(/^3 of your test images placed by t-SNE/)).toBeInTheDocument()
+    expect(screen.getByText(/nearest test image;/)).toBeInTheDocument()
+  })
+
   it('reports the nearest point on hover and the spot on click, in map coordinates', () => {
     const onHover = vi.fn()
     const onPick = vi.fn()
@@ -190,6 +197,12 @@ describe('TypicalityNote', () => {
     expect(screen.getByTestId('typicality')).toHaveTextContent('Typical for MNIST: more typical than 58% of test digits.')
     rerender(<TypicalityNote typicality={null} dataset="mnist" subject="digit" />)
     expect(screen.queryByTestId('typicality')).not.toBeInTheDocument()
+  })
+
+  it('says "your images" for a model trained on your own images', () => {
+    render(<TypicalityNote typicality={{ score: 40, percentile: 99.6, typical: false }} dataset="mine" subject="image" own />)
+    expect(screen.getByTestId('typicality')).toHaveTextContent(/^This does not look like your images: it is less typical than 99\.6% of your test images/)
+    expect(screen.getByTestId('typicality')).not.toHaveTextContent(/digit|mine/)
   })
 })
 

@@ -27,13 +27,17 @@ interface LatentMapProps {
   canDecode: boolean
   /** "digit" */
   subject: string
+  /** the model was trained on your own images: the map is of "your test images" */
+  own?: boolean
 }
 
 /**
  * The 2-D map of the test set, points coloured by class. Hover (mouse) or touch-and-drag shows the
  * nearest test image; a click, a tap or Enter picks a spot. Arrow keys move a cursor (Shift: faster).
  */
-export function LatentMap({ map, loading, error, point, neighbours, hovered, onHover, spot, onPick, canDecode, subject }: LatentMapProps) {
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
+
+export function LatentMap({ map, loading, error, point, neighbours, hovered, onHover, spot, onPick, canDecode, subject, own = false }: LatentMapProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null)
   const [cursor, setCursor] = useState<Point | null>(null)
   const [focused, setFocused] = useState(false)
@@ -225,6 +229,9 @@ export function LatentMap({ map, loading, error, point, neighbours, hovered, onH
   const points = map?.points.length ?? 0
   const variance = map?.explained_variance_ratio
   const knn = map?.metrics?.map_knn_accuracy
+  // your own images are "your test images", never "the test set" of a dataset
+  const testSet = own ? 'your test images' : 'the test set'
+  const counted = `${points.toLocaleString('en')} ${own ? 'of your test images' : 'test images'}`
   return (
     <figure className="latent-map">
       <div
@@ -255,8 +262,8 @@ export function LatentMap({ map, loading, error, point, neighbours, hovered, onH
           role="img"
           aria-label={
             point
-              ? `Latent map of the test set with your image at (${point[0].toFixed(2)}, ${point[1].toFixed(2)})`
-              : 'Latent map of the test set'
+              ? `Latent map of ${testSet} with your image at (${point[0].toFixed(2)}, ${point[1].toFixed(2)})`
+              : `Latent map of ${testSet}`
           }
         />
         {!map && (
@@ -285,10 +292,10 @@ export function LatentMap({ map, loading, error, point, neighbours, hovered, onH
           </ul>
           <p className="muted latent-map__caption">
             {map.method
-              ? `${points.toLocaleString('en')} test images placed by ${map.method}.`
+              ? `${capitalised(counted)} placed by ${map.method}.`
               : variance && variance.length >= 2
-                ? `PCA of ${points.toLocaleString('en')} test images; axes explain ${(variance[0] * 100).toFixed(0)}% and ${(variance[1] * 100).toFixed(0)}% of the variance.`
-                : `${points.toLocaleString('en')} test images.`}
+                ? `PCA of ${counted}; axes explain ${(variance[0] * 100).toFixed(0)}% and ${(variance[1] * 100).toFixed(0)}% of the variance.`
+                : `${capitalised(counted)}.`}
             {typeof knn === 'number' && ` Neighbours on the map share a class ${Math.round(knn * 100)}% of the time.`}
             {neighbours && neighbours.length > 0 && ` Ringed: the ${neighbours.length} test images nearest to yours.`}
             {spot && ' The cross marks the spot decoded.'}

@@ -21,13 +21,15 @@ interface LatentPanelProps {
   subject: string
   /** "Your drawing", "The example" */
   inputName: string
+  /** the model was trained on your own images (its card has a `data` entry) */
+  own?: boolean
 }
 
 /**
  * The latent explorer: the map (hover or drag for the nearest test image, click or tap to decode a
  * spot), where the image sits and its nearest neighbours, a morph, and the code against the dataset.
  */
-export function LatentPanel({ explorer, examples, stale, subject, inputName }: LatentPanelProps) {
+export function LatentPanel({ explorer, examples, stale, subject, inputName, own = false }: LatentPanelProps) {
   const { map, encoded, choice, canDecode, spot } = explorer
   const [hoveredState, setHovered] = useState<{ map: unknown; index: number }>({ map: null, index: -1 })
   const hovered = hoveredState.map === map ? hoveredState.index : -1
@@ -84,6 +86,7 @@ export function LatentPanel({ explorer, examples, stale, subject, inputName }: L
           onPick={explorer.decodePoint}
           canDecode={canDecode}
           subject={subject}
+          own={own}
         />
         <div className="latent__side">
           <div className="latent__preview">

@@ -3,6 +3,7 @@ import type { Example } from '../../api'
 import { ErrorAlert, type UiError } from '../../components/ErrorAlert'
 import type { MorphTarget } from './useLatentExplorer'
 import { MORPH_STEPS, type MorphEnd, type MorphState } from './useMorph'
+import { withArticle } from '../../lib/nouns'
 import { morphLabel } from './words'
 import './latent.css'
 
@@ -38,7 +39,7 @@ export function MorphStrip(props: MorphStripProps) {
 
   let hint: string | null = null
   if (!canDecode) hint = 'Morphing needs a model that can draw from a code (see above).'
-  else if (!hasStart) hint = `Draw a ${subject} or pick an example first: the morph starts from its code.`
+  else if (!hasStart) hint = `Draw ${withArticle(subject)} or pick an example first: the morph starts from its code.`
   else if (!target) hint = `Click the map, or choose an example, to morph ${startName} into it.`
   else if (target.kind === 'example' && !morph) hint = 'Encoding the example…'
 

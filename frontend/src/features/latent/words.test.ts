@@ -54,6 +54,18 @@ describe('typicality wording', () => {
     expect(percent(100)).toBe('100')
     expect(percent(0.4)).toBe('0.4')
   })
+  it('speaks of your images, not a dataset or "a digit", for a model trained on your own images', () => {
+    expect(typicalitySentence({ score: 40, percentile: 99.6, typical: false }, 'mine', 'image', false, true)).toBe(
+      'This does not look like your images: it is less typical than 99.6% of your test images (reconstruction error 40). The denoised image may be a guess.',
+    )
+    expect(typicalitySentence({ score: 40, percentile: 100, typical: false }, 'mine', 'image', true, true)).toBe(
+      'Your image is less typical than any of your test images (reconstruction error 40), partly because of its own noise. Check the denoised image by eye.',
+    )
+    expect(typicalitySentence({ score: 9, percentile: 30, typical: true }, 'mine', 'image', false, true)).toBe(
+      'Typical for your images: more typical than 70% of your test images.',
+    )
+    expect(typicalitySentence({ score: 40, percentile: 99.6, typical: false }, 'kuzushiji', 'image')).toMatch(/^This does not look like an image the model has seen/)
+  })
 })
 
 describe('the latent model', () => {

@@ -1,5 +1,6 @@
 /** Plain-language sentences of the latent explorer (pure, so they are tested word for word). */
 import type { ModelInfo, Neighbour, Typicality, Vote } from '../../api'
+import { withArticle } from '../../lib/nouns'
 import type { MorphEnd } from './useMorph'
 
 /** "digit" -> "digits", "clothing item" -> "clothing items". */
@@ -47,18 +48,20 @@ export function percent(value: number): string {
 
 /**
  * The typicality line: a polite warning when the image is unlike the test set, else a quiet line. For
- * an image that carries its own visible noise (`noisy`), the warning says the noise is part of why.
+ * an image that carries its own visible noise (`noisy`), the warning says the noise is part of why. For a
+ * model trained on your own images (`own`), the set is "your images" ("your digits"), never a dataset name.
  */
-export function typicalitySentence(typicality: Typicality, dataset: unknown, subject: string, noisy = false): string {
-  const nouns = `test ${plural(subject)}`
+export function typicalitySentence(typicality: Typicality, dataset: unknown, subject: string, noisy = false, own = false): string {
+  const nouns = own ? `your test ${plural(subject)}` : `test ${plural(subject)}`
   if (!typicality.typical) {
-    const than = typicality.percentile >= 99.95 ? `any of the ${nouns}` : `${percent(typicality.percentile)}% of ${nouns}`
+    const than = typicality.percentile >= 99.95 ? `any of ${own ? '' : 'the '}${nouns}` : `${percent(typicality.percentile)}% of ${nouns}`
     const error = `reconstruction error ${Math.round(typicality.score * 10) / 10}`
     // an image that carries its own noise is judged with its noise: that alone makes it unusual
     if (noisy) return `Your image is less typical than ${than} (${error}), partly because of its own noise. Check the denoised image by eye.`
-    return `This does not look like a ${subject} the model has seen: it is less typical than ${than} (${error}). The denoised image may be a guess.`
+    const unlike = own ? `your ${plural(subject)}` : `${withArticle(subject)} the model has seen`
+    return `This does not look like ${unlike}: it is less typical than ${than} (${error}). The denoised image may be a guess.`
   }
-  return `Typical for ${datasetName(dataset)}: more typical than ${percent(100 - typicality.percentile)}% of ${nouns}.`
+  return `Typical for ${own ? `your ${plural(subject)}` : datasetName(dataset)}: more typical than ${percent(100 - typicality.percentile)}% of ${nouns}.`
 }
 
 /** The model the latent view uses, and why, when it is not the denoiser. */

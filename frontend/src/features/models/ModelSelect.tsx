@@ -25,7 +25,7 @@ export function ModelSelect({ models, model, onChange }: ModelSelectProps) {
         {groups.length === 1
           ? groups[0].models.map(option)
           : groups.map((group) => (
-              <optgroup key={group.dataset} label={group.dataset}>
+              <optgroup key={group.dataset} label={group.label}>
                 {group.models.map(option)}
               </optgroup>
             ))}

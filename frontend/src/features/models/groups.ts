@@ -1,7 +1,10 @@
 import type { ModelInfo } from '../../api'
+import { ownData } from './card'
 
 export interface DatasetGroup {
   dataset: string
+  /** the menu's group label: the dataset, "mine (your images)" for a model trained on your own images */
+  label: string
   models: ModelInfo[]
 }
 
@@ -12,5 +15,9 @@ export function groupByDataset(models: ModelInfo[]): DatasetGroup[] {
     const dataset = String(model.metadata.dataset ?? 'other')
     groups.set(dataset, [...(groups.get(dataset) ?? []), model])
   }
-  return [...groups].map(([dataset, members]) => ({ dataset, models: members }))
+  return [...groups].map(([dataset, members]) => ({
+    dataset,
+    label: members.some((m) => ownData(m.metadata)) ? `${dataset} (your images)` : dataset,
+    models: members,
+  }))
 }

@@ -1,4 +1,6 @@
+export { classNamesOf, ownData, subjectOf, type OwnData, type Subject } from './card'
 export { modelCopy, type ModelCopy } from './copy'
+export { ModelAbout } from './ModelAbout'
 export { ModelSelect } from './ModelSelect'
 export { useModelAssets } from './useModelAssets'
 export { useModels } from './useModels'

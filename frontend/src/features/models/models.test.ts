@@ -1,7 +1,7 @@
 import { renderHook, waitFor } from '@testing-library/react'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { NetworkError } from '../../api'
-import { modelCopy } from './copy'
+import { aboutOwnData, listNames, modelCopy } from './copy'
 import { useModels } from './useModels'
 
 const mockApi = vi.hoisted(() => ({ models: vi.fn() }))
@@ -50,6 +50,38 @@ describe('modelCopy', () => {
     expect(modelCopy(null).subject).toBe('digit')
     expect(modelCopy({ name: 'kmnist', metadata: { dataset: 'kuzushiji' } }).title).toBe('Image denoiser')
   })
+
+  it('says "your images" for a model trained on your own images, with its card\'s classes', () => {
+    const data = { path: 'my-images', class_names: ['Bag', 'Coat', 'Sneaker'], n_train: 270, n_test: 30 }
+    const copy = modelCopy({ name: 'mine', metadata: { dataset: 'mine', data } })
+    expect(copy).toMatchObject({ kind: 'image', subject: 'image', own: true, galleryTitle: 'Examples of your images' })
+    expect(copy.classNames).toEqual(['Bag', 'Coat', 'Sneaker'])
+    expect(copy.about).toBe('Trained on your images: 3 classes from your folders (Bag, Coat and Sneaker); 270 training and 30 test images.')
+    expect(Object.values(copy).join(' ')).not.toMatch(/digit/i)
+    expect(modelCopy({ name: 'mnist', metadata: { dataset: 'mnist' } })).toMatchObject({ own: false, about: null })
+  })
+
+  it('keeps digit words for your own digits', () => {
+    const digits = Array.from({ length: 10 }, (_, i) => String(i))
+    const copy = modelCopy({ name: 'my-digits', metadata: { dataset: 'my-digits', data: { class_names: digits, n_train: 900, n_test: 100 } } })
+    expect(copy).toMatchObject({ kind: 'digit', subject: 'digit', own: true, galleryTitle: 'Examples of your digits' })
+    expect(copy.about).toBe('Trained on your digits: 10 classes from your folders (0, 1, 2, 3, 4, 5, 6, 7 and 2 more); 900 training and 100 test digits.')
+  })
+})
+
+describe('aboutOwnData', () => {
+  const data = { path: null, preprocess: null, reason: null, classNames: [] as string[], nTrain: null, nTest: null }
+  it('says what is known, and a flat folder has no classes', () => {
+    expect(aboutOwnData(data, 'image')).toBe('Trained on your images.')
+    expect(aboutOwnData({ ...data, classNames: ['scans'], nTrain: 1234, nTest: 137 }, 'image')).toBe(
+      'Trained on your images: one folder (scans), no classes; 1,234 training and 137 test images.',
+    )
+  })
+  it('lists at most eight class names', () => {
+    expect(listNames(['a'])).toBe('a')
+    expect(listNames(['a', 'b'])).toBe('a and b')
+    expect(listNames('abcdefghij'.split(''))).toBe('a, b, c, d, e, f, g, h and 2 more')
+  })
 })
 
 describe('groupByDataset', () => {
@@ -60,5 +92,12 @@ describe('groupByDataset', () => {
       info('mnist-conv', 'mnist'), info('custom')])
     expect(groups.map((g) => g.dataset)).toEqual(['fashion-mnist', 'mnist', 'other'])
     expect(groups[1].models.map((m) => m.name)).toEqual(['mnist', 'mnist-conv'])
+    expect(groups.map((g) => g.label)).toEqual(['fashion-mnist', 'mnist', 'other'])
+  })
+
+  it('labels the group of a model trained on your own images', async () => {
+    const { groupByDataset } = await import('./groups')
+    const mine = { name: 'mine', version: 1, versions: [1], metadata: { dataset: 'mine', data: { class_names: ['Bag'] } } }
+    expect(groupByDataset([mine]).map((g) => g.label)).toEqual(['mine (your images)'])
   })
 })

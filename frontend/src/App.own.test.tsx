@@ -1,0 +1,104 @@
+import { fireEvent, render, screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import App from './App'
+import type { DenoiseResponse } from './api'
+
+/** A model trained on your own images (`denoiser train --data`): its card's words, never "digit". */
+
+const mockApi = vi.hoisted(() => ({
+  models: vi.fn(),
+  model: vi.fn(),
+  examples: vi.fn(),
+  latentMap: vi.fn(),
+  ready: vi.fn(),
+  denoise: vi.fn(),
+  encode: vi.fn(),
+}))
+
+vi.mock('./api', async (importOriginal) => ({ ...(await importOriginal<typeof import('./api')>()), api: mockApi }))
+
+const png = (tag: string) => `data:image/png;base64,${btoa(tag)}`
+const folders = ['Ankle boot', 'Bag', 'Coat']
+
+function answer(): DenoiseResponse {
+  const images = { input: png('in'), noisy: png('noisy'), denoised: png('den') }
+  const metrics = { noisy: { psnr: 9.4, ssim: 0.36, mse: 0.11 }, denoised: { psnr: 14.3, ssim: 0.6, mse: 0.04 } }
+  return {
+    model: { name: 'mine', version: 1 },
+    noise: { type: 'gaussian', level: 0.5, seed: 1 },
+    results: [{ ...images, metrics }],
+    ...images,
+    metrics,
+    timings_ms: { total: 3 },
+    request_id: 'r',
+  }
+}
+
+beforeEach(() => {
+  vi.clearAllMocks()
+  window.history.replaceState(null, '', '/')
+  mockApi.ready.mockResolvedValue({ ready: true, status: 200, models: ['mnist', 'mine'] })
+  mockApi.models.mockResolvedValue({
+    default: 'mnist',
+    models: [
+      { name: 'mnist', version: 5, versions: [5], metadata: { dataset: 'mnist', arch: 'unet' } },
+      {
+        name: 'mine',
+        version: 1,
+        versions: [1],
+        metadata: {
+          dataset: 'mine',
+          arch: 'unet',
+          class_names: folders,
+          preprocess: 'resize',
+          data: { path: '/home/me/my-images', preprocess: 'resize', class_names: folders, n_train: 270, n_test: 30 },
+        },
+      },
+    ],
+  })
+  mockApi.examples.mockImplementation(async (name: string) => ({
+    examples: name === 'mine' ? [{ label: 1, class_name: 'Bag', image: png('bag') }] : [{ label: 7, class_name: '7', image: png('ex7') }],
+  }))
+  mockApi.latentMap.mockResolvedValue({ points: [[0, 0, 1], [1, 1, 2]], class_names: folders, method: 't-SNE' })
+  mockApi.denoise.mockResolvedValue(answer())
+  mockApi.encode.mockResolvedValue({ model: { name: 'mine', version: 1 }, latent_dim: 2, results: [], latent: [0, 0], projection: null, timings_ms: { total: 1 }, request_id: 'e' })
+})
+
+function draw() {
+  const pad = screen.getByRole('img', { name: 'Drawing pad' })
+  fireEvent.pointerDown(pad, { pointerId: 1, button: 0, clientX: 50, clientY: 50 })
+  fireEvent.pointerMove(pad, { pointerId: 1, clientX: 80, clientY: 120 })
+  fireEvent.pointerUp(pad, { pointerId: 1, clientX: 80, clientY: 120 })
+}
+
+describe('a model trained on your own images', () => {
+  it('is in the model menu; picked, the page speaks of your images and lists your folders', async () => {
+    render(<App />)
+    const menu = screen.getByLabelText('Model')
+    await within(menu).findByRole('option', { name: 'mine v1 · unet' })
+    expect(within(menu).getByRole('group', { name: 'mine (your images)' })).toBeInTheDocument()
+    expect(screen.queryByTestId('model-about')).not.toBeInTheDocument()
+
+    await userEvent.selectOptions(menu, 'mine')
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Your image denoiser')
+    expect(screen.getByTestId('model-about')).toHaveTextContent(
+      'Trained on your images: 3 classes from your folders (Ankle boot, Bag and Coat); 270 training and 30 test images.',
+    )
+    expect(await screen.findByRole('heading', { name: 'Examples of your images' })).toBeInTheDocument()
+    expect(await screen.findByRole('button', { name: 'Example 1: Bag' })).toBeInTheDocument()
+    expect(screen.getByText('Draw an image, upload one or pick an example to see it denoised.')).toBeInTheDocument()
+    // the noisy digit files belong to MNIST: not offered for your images
+    expect(screen.queryByRole('heading', { name: 'Already noisy' })).not.toBeInTheDocument()
+    expect(await screen.findByText(/^2 of your test images placed by t-SNE/)).toBeInTheDocument()
+    expect(document.body.textContent).not.toMatch(/digit/i)
+
+    await userEvent.click(screen.getByRole('button', { name: 'Denoise' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent('The pad is blank. Draw an image, upload one or pick an example first.')
+
+    draw()
+    expect(await screen.findByRole('img', { name: 'Denoised image, 28 by 28 pixels' })).toBeInTheDocument()
+    expect(mockApi.denoise).toHaveBeenLastCalledWith(expect.any(Blob), expect.objectContaining({ model: 'mine' }), expect.anything())
+    expect(document.body.textContent).not.toMatch(/digit/i)
+  })
+})
