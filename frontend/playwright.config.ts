@@ -2,10 +2,12 @@ import { defineConfig } from '@playwright/test'
 import { fileURLToPath } from 'node:url'
 import { dirname, resolve } from 'node:path'
 import { readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 
 /**
- * End-to-end tests against the REAL API: gunicorn serving the committed models and the built SPA.
- * No browser is downloaded: Debian's Chromium runs them (CHROMIUM_PATH overrides the path).
+ * End-to-end tests against the REAL API: gunicorn serving the committed models and the built SPA, plus a
+ * model trained at run time on generated images (OWN_MODEL). No browser is downloaded: Debian's Chromium
+ * runs them (CHROMIUM_PATH overrides the path).
  */
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, '..')
@@ -31,6 +33,16 @@ export function serverEnv(port: number): Record<string, string> {
 export const GUNICORN = resolve(root, '.venv/bin/gunicorn')
 export const GUNICORN_ARGS = ['-c', resolve(root, 'backend/gunicorn.conf.py'), 'denoiser.serving.wsgi:app']
 
+/**
+ * A model trained when the e2e server starts (`denoiser train --data` on 300 generated PNGs in class
+ * folders, about 40 s; e2e/own-model-server.mjs) and served beside the committed ones, for
+ * e2e/own-model.spec.ts. E2E_OWN_MODEL=0 leaves it out (that spec is then skipped).
+ */
+export const OWN_MODEL = process.env.E2E_OWN_MODEL === '0' ? null : 'e2e-own'
+/** Where that server keeps the generated images and its models tree; removed when it stops. */
+export const OWN_MODEL_WORKDIR = resolve(tmpdir(), `denoiser-e2e-${PORT}`)
+const serve = `${GUNICORN} ${GUNICORN_ARGS.join(' ')}`
+
 export default defineConfig({
   testDir: './e2e',
   outputDir: './test-results/playwright',
@@ -54,11 +66,11 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `${GUNICORN} ${GUNICORN_ARGS.join(' ')}`,
+    command: OWN_MODEL ? `node ${resolve(here, 'e2e/own-model-server.mjs')} ${serve}` : serve,
     cwd: root,
     url: `${BASE_URL}/readyz`, // 503 until the models are loaded and warmed
-    env: serverEnv(PORT),
-    timeout: 240_000,
+    env: { ...serverEnv(PORT), ...(OWN_MODEL ? { E2E_OWN_MODEL: OWN_MODEL, E2E_OWN_MODEL_WORKDIR: OWN_MODEL_WORKDIR } : {}) },
+    timeout: OWN_MODEL ? 360_000 : 240_000, // training first: about 40 s on two cores
     reuseExistingServer: !process.env.CI && !!process.env.E2E_REUSE_SERVER,
     stdout: 'ignore',
     stderr: 'pipe',
