@@ -152,10 +152,16 @@ test-containers: install $(PODMAN_COMPOSE_IF_NEEDED) ## Build both images (docke
 TRAIN_ARGS ?=
 EVALUATE_ARGS ?=
 COMPOSE_AS_ME = TRAIN_UID=$$(id -u) TRAIN_GID=$$(id -g) DATA_DIR=$(abspath $(DATA_DIR))
-compose-train: $(PODMAN_COMPOSE_IF_NEEDED) ## Train in the container: make compose-train DATASET=mnist EPOCHS=40
-	@test -d "$(DATA_DIR)/$(DATASET)" || { echo "error: no $(DATA_DIR)/$(DATASET): set DATA_DIR to the directory holding <dataset>/*-ubyte.gz" >&2; exit 1; }
-	$(COMPOSE_AS_ME) $(COMPOSE) --profile train run --rm train --dataset $(DATASET) --data-dir /data \
-	  --arch $(ARCH) --width $(WIDTH) --epochs $(EPOCHS) --output-dir /app/models --name $(DATASET) $(TRAIN_ARGS)
+# DATA=./my-images NAME=mine: your own images instead (docs/own-images.md), a folder (or an .npz's folder)
+# mounted read-only at /own-data (OWN_DATA) and at /data, so DATA_DIR need not exist.
+OWN_DATA = $(abspath $(if $(wildcard $(DATA)/.),$(DATA),$(dir $(DATA))))
+compose-train: $(PODMAN_COMPOSE_IF_NEEDED) ## Train in the container: make compose-train DATASET=mnist EPOCHS=40, or on your images: DATA=./my-images NAME=mine
+	@$(if $(DATA),test -e "$(DATA)" || { echo "error: no $(DATA): DATA is your folder of images (or an .npz)" >&2; exit 1; }; \
+	  test -n "$(NAME)" || { echo "error: DATA needs NAME (the model's name): make compose-train DATA=$(DATA) NAME=mine" >&2; exit 1; }, \
+	  test -d "$(DATA_DIR)/$(DATASET)" || { echo "error: no $(DATA_DIR)/$(DATASET): set DATA_DIR to the directory holding <dataset>/*-ubyte.gz" >&2; exit 1; })
+	$(COMPOSE_AS_ME)$(if $(DATA), DATA_DIR=$(OWN_DATA) OWN_DATA=$(OWN_DATA)) $(COMPOSE) --profile train run --rm train \
+	  $(if $(DATA),--data /own-data$(if $(wildcard $(DATA)/.),,/$(notdir $(DATA))) --name $(NAME),--dataset $(DATASET) --data-dir /data --name $(DATASET)) \
+	  --arch $(ARCH) --width $(WIDTH) --epochs $(EPOCHS) --output-dir /app/models $(TRAIN_ARGS)
 
 compose-evaluate: $(PODMAN_COMPOSE_IF_NEEDED) ## Evaluate in the container: make compose-evaluate MODEL=models/mnist/5
 	@test -d "$(DATA_DIR)" || { echo "error: no $(DATA_DIR): set DATA_DIR to the datasets directory" >&2; exit 1; }
