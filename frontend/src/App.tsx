@@ -8,7 +8,7 @@ import { ComparePanel, useCompare } from './features/compare'
 import { NoiseControls, Results, useDenoise, useNoiseSettings } from './features/denoise'
 import { Gallery, InputPanel, NOISY_EXAMPLES, usePad } from './features/input'
 import { LatentPanel, TypicalityNote, useLatentExplorer } from './features/latent'
-import { ModelAbout, ModelSelect, modelCopy, useModelAssets, useModels } from './features/models'
+import { ModelAbout, ModelSelect, modelCopy, ownData, useModelAssets, useModels } from './features/models'
 import { ApiStatus, useApiStatus } from './features/status'
 import { useTheme } from './lib/theme'
 import { readUrlState } from './lib/url'
@@ -24,7 +24,7 @@ export default function App() {
   const assets = useModelAssets(model, models !== null)
   const copy = modelCopy(info)
   const theme = useTheme()
-  const pad = usePad()
+  const pad = usePad(ownData(info)?.preprocess ?? 'mnist')
   // the latent view may use another model than the denoiser (one that can decode, of the same dataset)
   const latent = useLatentExplorer({
     models,

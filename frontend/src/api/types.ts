@@ -17,7 +17,7 @@ type Tolerant<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>
 type Listing<T extends { results: unknown }, R> = Omit<T, 'results'> & { results: R[] }
 
 export type NoiseType = Schemas['Options']['noise']
-export type Preprocess = Schemas['Options']['preprocess']
+export type Preprocess = NonNullable<Schemas['Options']['preprocess']>
 
 export const NOISE_TYPES: readonly NoiseType[] = ['none', 'gaussian', 'salt_pepper', 'speckle']
 

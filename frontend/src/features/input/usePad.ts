@@ -16,8 +16,10 @@ type Selection = { kind: 'example'; index: number } | { kind: 'noisy-example'; i
  * big images are downscaled before they are sent), the chosen example (a dataset example or a noisy
  * example file), and the input's own errors. `padState.source` says where the content comes from.
  * Keyboard: Ctrl/Cmd+Z undoes, Ctrl/Cmd+Shift+Z and Ctrl+Y redo (not while a form field has the focus).
+ * Uploads are preprocessed as `uploadPreprocess` says: the model's own (`resize` for a model trained on
+ * small images of your own), `mnist` otherwise.
  */
-export function usePad() {
+export function usePad(uploadPreprocess: Preprocess = 'mnist') {
   const pad = useRef<DrawingPadHandle>(null)
   const [padState, setPadState] = useState<PadState>({ strokes: 0, hasBackground: false, canRedo: false, version: 0, source: null })
   const [brushSize, setBrushSize] = useState(22)
@@ -70,9 +72,9 @@ export function usePad() {
         setError({ code: 'unsupported_media_type', message: `“${file.name}” is not an image (PNG, JPEG, GIF, BMP or WebP).` })
         return
       }
-      void loadBlob(file, 'mnist', 'upload', null)
+      void loadBlob(file, uploadPreprocess, 'upload', null)
     },
-    [loadBlob],
+    [loadBlob, uploadPreprocess],
   )
 
   /** Gallery examples are MNIST-shaped already: the server only resizes them. */
