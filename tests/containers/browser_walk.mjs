@@ -6,9 +6,8 @@
 //
 //   node tests/containers/browser_walk.mjs --url http://127.0.0.1:8080 [--chromium /usr/bin/chromium]
 //
-// Used by tests/containers/test_stack.py (through the compose stack's nginx) and
-// tests/deploy/test_nginx_e2e.py (Debian's nginx in front of gunicorn). playwright-core from
-// frontend/node_modules, Debian's Chromium: no browser download.
+// Used by tests/deploy/test_nginx_e2e.py (Debian's nginx in front of gunicorn: nginx's headers and limits
+// are tested there, once). playwright-core from frontend/node_modules, Debian's Chromium: no browser download.
 import { parseArgs } from 'node:util'
 
 import { commonOptions, openChromium } from '../deploy/chromium.mjs'

@@ -1,6 +1,6 @@
 """Traffic for the deployment tests: slow clients that trickle their requests, a client timing its own
 requests, and a steady load from several threads. Used by tests/containers/test_stack.py (through the
-compose stack's nginx) and tests/deploy/test_nginx_e2e.py (Debian's nginx and gunicorn on loopback);
+compose stack's nginx) and tests/deploy/test_nginx_limits.py (Debian's nginx and gunicorn on loopback);
 imported by path (pytest's importlib mode has no package here).
 
 Standard library only."""
