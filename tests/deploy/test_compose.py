@@ -35,7 +35,7 @@ def compose_config(kit, *args: str, env: dict[str, str] | None = None) -> dict:
     for name in ("API_PORT", "WEB_PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_WORKER_CLASS",
                  "DENOISER_CORS_ORIGINS",
                  "DENOISER_MAX_UPLOAD_BYTES", "DENOISER_MODEL_VERSION", "CLIENT_MAX_BODY_SIZE", "MODELS_DIR",
-                 "DATA_DIR", "TRAIN_UID", "TRAIN_GID", "TFSERVING_IMAGE", "GUNICORN_TIMEOUT",
+                 "DATA_DIR", "OWN_DATA", "TRAIN_UID", "TRAIN_GID", "TFSERVING_IMAGE", "GUNICORN_TIMEOUT",
                  "PROXY_READ_TIMEOUT", "DENOISER_TF_THREADS", "DENOISER_LOG_LEVEL"):
         clean_env.pop(name, None)
     clean_env.update(env or {})
