@@ -5,8 +5,8 @@
 (a) POST /denoise on a live gunicorn started with backend/gunicorn.conf.py (JSON and PNG answers), each
     request's bytes new to the API's preprocessing cache; and PNG answers to the same bytes again, as
     the app sends them (/encode after /denoise, a new noise level), which the cache answers; requests go
-    through one urllib3 keep-alive connection per path (server.py), and the workers' CPU time over them is
-    read with psutil;
+    through one http.client keep-alive connection per path (server.py), and the workers' CPU time over them
+    is read with psutil;
 (b) the same work in-process: decode, preprocess, noise, the served model (through the fast path),
     PNG encode;
 (c) the naive pattern of the seed reports: the same app and answers (JSON and PNG), but Keras
