@@ -36,15 +36,6 @@ def example(app) -> tuple[bytes, int]:
     return base64.b64decode(first["image"].split(",", 1)[1]), first["label"]
 
 
-LIVE_KEEPALIVE_REQUESTS = 4  # the live server closes a keep-alive connection after this many requests
-
-
-@pytest.fixture(scope="session")
-def live_keepalive_requests() -> int:
-    """How many requests the live server answers on one keep-alive connection."""
-    return LIVE_KEEPALIVE_REQUESTS
-
-
 @contextmanager
 def running_gunicorn(model_dir: Path, log_path: Path, env: dict[str, str]):
     """gunicorn with the real config and `env` on a free loopback port, stopped (SIGTERM, then kill) on
@@ -73,6 +64,5 @@ def live_server(model_dir, tmp_path_factory):
     log_path = tmp_path_factory.mktemp("gunicorn") / "server.log"
     with running_gunicorn(model_dir, log_path, {
             "WEB_CONCURRENCY": "2", "DENOISER_TF_THREADS": "1",
-            "GUNICORN_KEEPALIVE_REQUESTS": str(LIVE_KEEPALIVE_REQUESTS),
             "DENOISER_STATIC_DIR": str(log_path.parent)}) as port:
         yield f"http://127.0.0.1:{port}", log_path
