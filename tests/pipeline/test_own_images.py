@@ -172,3 +172,21 @@ def test_an_npz_trains_through_the_same_preprocessing(tmp_path, fashion):
     assert loaded.preprocess == "resize" and len(loaded.dataset.x_train) == 270
     assert loaded.dataset.x_train.dtype == np.uint8 and loaded.dataset.x_train.shape[1:] == (28, 28)
     assert loaded.class_names == [str(i) for i in range(10)]
+
+
+def test_with_vae_trains_a_vae_of_the_same_images_grouped_with_the_model(tmp_path, fashion, capsys):
+    from denoiser.serving import create_app
+
+    folder = write_folder(tmp_path / "pair", fashion.x_train[:80], fashion.y_train[:80],
+                          data.CLASS_NAMES["fashion-mnist"])
+    flags = ["--data", str(folder), "--name", "pair", "--with-vae", "--epochs", "1", "--width", "2",
+             "--latent-dim", "4", "--output-dir", str(tmp_path / "models")]
+    assert train.main([*flags, "--dry-run"]) is None
+    planned = capsys.readouterr().out
+    assert "would export" in planned and "pair/1 (unet)" in planned and "pair-vae/1 (vae)" in planned
+    train.main(flags)
+    vae = json.loads((tmp_path / "models" / "pair-vae" / "1" / "metadata.json").read_text())
+    assert (vae["arch"], vae["latent_dim"], vae["dataset"]) == ("vae", 16, "pair")
+    registry = create_app({"model_dir": tmp_path / "models", "default_model": "pair"}).extensions["denoiser.registry"]
+    assert [m.name for m in registry.of_dataset("pair")] == ["pair", "pair-vae"]
+    assert registry.decoders() == ["pair-vae"]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import keras
@@ -71,3 +74,34 @@ def write_json(path: str | Path, payload: dict) -> None:
 def read_metadata(directory: str | Path) -> dict:
     """Read a model directory's metadata.json."""
     return json.loads((Path(directory) / "metadata.json").read_text())
+
+
+def publish(autoencoder: Autoencoder, root: Path, metadata: dict, history: dict,
+            complete: Callable[[Path], None] | None = None) -> Path:
+    """Export into a staging folder beside the versions, `complete` it (`denoiser train` adds the report,
+    examples, latent map and tuned baselines for your own images), then rename it to the next free version.
+    A failure on the way (a full disk, an interrupt) removes the staging folder: the API only loads numbered
+    folders, so nothing half written is ever served."""
+    root.mkdir(parents=True, exist_ok=True)
+    staging = root / f".staging-{time.strftime('%Y%m%d-%H%M%S')}-{id(metadata):x}"
+    try:
+        export_model(autoencoder, staging, metadata)
+        write_json(staging / "history.json", history)
+        if complete is not None:
+            complete(staging)
+        while True:
+            version = next_version(root.parent, root.name)
+            card = read_metadata(staging)
+            card["version"] = version
+            write_json(staging / "metadata.json", card)
+            try:
+                staging.rename(root / str(version))  # atomic on one filesystem; fails if the version appeared
+                break
+            except OSError:
+                if not (root / str(version)).exists():
+                    raise
+        metadata["version"] = version
+        return root / str(version)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)

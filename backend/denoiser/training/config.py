@@ -18,6 +18,7 @@ class TrainConfig:
     data: str | None = None  # your own images (training/sources.py): a folder, an .npz or IDX files
     preprocess: str | None = None  # with `data`: mnist or resize (None: chosen from the images)
     init_from: str | None = None  # a model version directory whose weights training starts from
+    group: str | None = None  # the card's dataset when not the name (--with-vae: NAME-vae is grouped with NAME)
     arch: str = DEFAULT_ARCH
     latent_dim: int = 128
     width: int = 16  # models/mnist/4 and 5: the PSNR of width 32 at a quarter of the arithmetic (README, "How well")
@@ -79,6 +80,8 @@ class TrainConfig:
     @property
     def dataset_name(self) -> str:
         """The model card's dataset: the model's name for your own images (the API groups models by it)."""
+        if self.group:
+            return self.group
         return self.name if self.data is not None and self.name else self.dataset
 
     def to_dict(self) -> dict:

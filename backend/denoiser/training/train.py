@@ -16,7 +16,6 @@ import dataclasses
 import json
 import platform
 import shlex
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -55,6 +54,9 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
                         help="fine-tune: start from this model version's weights and architecture "
                              "(e.g. models/mnist/5)")
     parser.add_argument("--dry-run", action="store_true", help="say what would be trained on, then stop")
+    parser.add_argument("--with-vae", action="store_true",
+                        help="with --data: also train NAME-vae (a VAE of the same images) for the latent map's "
+                             "decoding and the typicality score")
     parser.add_argument("--dataset", default=defaults.dataset, choices=data.DATASET_NAMES)
     parser.add_argument("--data-dir", default=None,
                         help="directory with the IDX .gz files (default: $DENOISER_DATA_DIR, "
@@ -102,8 +104,17 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
         config.validate()
     except ValueError as error:
         parser.error(str(error))
-    config.dry_run = args.dry_run
+    if args.with_vae and config.data is None:
+        parser.error("--with-vae goes with --data (the committed datasets have their VAEs)")
     return config
+
+
+def run_options(argv: list[str] | None) -> argparse.Namespace:
+    """The flags that say what to do rather than how to train (--dry-run, --with-vae); parse_args checks them."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--with-vae", action="store_true")
+    return parser.parse_known_args(argv)[0]
 
 
 def starting_point(config: TrainConfig) -> TrainConfig:
@@ -220,10 +231,31 @@ def main(argv: list[str] | None = None, complete: Callable[[Path], None] | None 
     start = f"fine-tuning {config.init_from}" if config.init_from else "from scratch"
     print(f"{config.dataset_name} from {dataset.source}: {len(train_x)} train, {len(val_x)} validation images; "
           f"arch {config.arch}, latent {config.latent_dim}, {start}", flush=True)
-    if getattr(config, "dry_run", False):
-        print(f"dry run: would export {Path(config.output_dir) / config.model_name}/"
-              f"{export.next_version(config.output_dir, config.model_name)}", flush=True)
+    options = run_options(argv)
+    vae = vae_config(config) if options.with_vae else None
+    if options.dry_run:
+        for planned in filter(None, (config, vae)):
+            print(f"dry run: would export {Path(planned.output_dir) / planned.model_name}/"
+                  f"{export.next_version(planned.output_dir, planned.model_name)} ({planned.arch})", flush=True)
         return None
+    command = "denoiser train " + shlex.join(argv if argv is not None else sys.argv[1:])
+    directory = train_and_publish(config, dataset.source, class_names, loaded, train_x, val_x, complete, command)
+    if vae is not None:
+        print(f"training {vae.model_name}: a VAE of the same images", flush=True)
+        train_and_publish(vae, dataset.source, class_names, loaded, train_x, val_x, complete, command)
+    return directory
+
+
+def vae_config(config: TrainConfig) -> TrainConfig:
+    """--with-vae: NAME-vae, a VAE of the committed VAEs' shape, grouped with NAME (the API pairs them)."""
+    return dataclasses.replace(config, arch="vae", latent_dim=16, width=32, beta=1.0, init_from=None,
+                               name=f"{config.model_name}-vae", group=config.dataset_name)
+
+
+def train_and_publish(config: TrainConfig, source: str, class_names: list[str], loaded: sources.Loaded | None,
+                      train_x: np.ndarray, val_x: np.ndarray, complete: Callable[[Path], None] | None,
+                      command: str) -> Path:
+    """Fit, validate and publish one model (see `publish`); returns its version directory."""
     started = time.time()
     autoencoder, history = fit(config, train_x, val_x, fine_tuned_builder(config) if config.init_from else None)
     seconds = time.time() - started
@@ -237,8 +269,8 @@ def main(argv: list[str] | None = None, complete: Callable[[Path], None] | None 
                                   "polarity": "white strokes on black"}},
         "training": {"config": config.to_dict(), "epochs_run": len(history["loss"]), "best_epoch": best_epoch,
                      "seconds": round(seconds, 1), "n_train": len(train_x), "n_validation": len(val_x),
-                     "data_source": dataset.source, "replicas": len(devices(config.distribute)),
-                     "command": "denoiser train " + shlex.join(argv if argv is not None else sys.argv[1:]),
+                     "data_source": source, "replicas": len(devices(config.distribute)),
+                     "command": command,
                      "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")},
         "metrics": {"validation": validation_report(autoencoder, val_x, config.seed)},
         "library_versions": library_versions(),
@@ -248,44 +280,13 @@ def main(argv: list[str] | None = None, complete: Callable[[Path], None] | None 
     if loaded is not None:
         metadata["data"] = loaded.card()
         metadata["preprocess"] = loaded.preprocess
-    directory = publish(config, autoencoder, metadata, history, complete if loaded is not None else None)
+    directory = export.publish(autoencoder, Path(config.output_dir) / config.model_name, metadata, history,
+                               complete if loaded is not None else None)
     val = metadata["metrics"]["validation"]["gaussian:0.5"]["denoised"]
     print(f"exported {directory} in {seconds:.0f} s training; validation gaussian 0.5: "
           f"PSNR {val['psnr']:.2f} dB, SSIM {val['ssim']:.3f}", flush=True)
     print(json.dumps({"model_dir": str(directory)}), flush=True)
     return directory
-
-
-def publish(config: TrainConfig, autoencoder: architectures.Autoencoder, metadata: dict, history: dict,
-            complete: Callable[[Path], None] | None) -> Path:
-    """Export into a staging folder beside the versions, `complete` it (`denoiser train` adds the report,
-    examples, latent map and tuned baselines for your own images), then rename it to the next free version.
-    A failure on the way (a full disk, an interrupt) removes the staging folder: the API only loads numbered
-    folders, so nothing half written is ever served."""
-    root = Path(config.output_dir) / config.model_name
-    root.mkdir(parents=True, exist_ok=True)
-    staging = root / f".staging-{time.strftime('%Y%m%d-%H%M%S')}-{id(metadata):x}"
-    try:
-        export.export_model(autoencoder, staging, metadata)
-        export.write_json(staging / "history.json", history)
-        if complete is not None:
-            complete(staging)
-        while True:
-            version = export.next_version(config.output_dir, config.model_name)
-            card = export.read_metadata(staging)
-            card["version"] = version
-            export.write_json(staging / "metadata.json", card)
-            try:
-                staging.rename(root / str(version))  # atomic on one filesystem; fails if the version appeared
-                break
-            except OSError:
-                if not (root / str(version)).exists():
-                    raise
-        metadata["version"] = version
-        return root / str(version)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
 
 
 if __name__ == "__main__":
