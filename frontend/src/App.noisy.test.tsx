@@ -2,21 +2,15 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import App from './App'
+import { mockApi } from './test/apiMock'
 import type { DenoiseResponse } from './api'
 
 /** "My image is already noisy": uploads and noisy examples are denoised as they are; drawings get noise. */
 
-const mockApi = vi.hoisted(() => ({
-  models: vi.fn(),
-  model: vi.fn(),
-  examples: vi.fn(),
-  latentMap: vi.fn(),
-  ready: vi.fn(),
-  denoise: vi.fn(),
-  encode: vi.fn(),
+vi.mock('./api', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./api')>()),
+  api: (await import('./test/apiMock')).mockApi,
 }))
-
-vi.mock('./api', async (importOriginal) => ({ ...(await importOriginal<typeof import('./api')>()), api: mockApi }))
 
 const png = (tag: string) => `data:image/png;base64,${btoa(tag)}`
 

@@ -2,21 +2,15 @@ import { fireEvent, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import App from './App'
+import { mockApi } from './test/apiMock'
 import type { DenoiseResponse } from './api'
 
 /** A model trained on your own images (`denoiser train --data`): its card's words, never "digit". */
 
-const mockApi = vi.hoisted(() => ({
-  models: vi.fn(),
-  model: vi.fn(),
-  examples: vi.fn(),
-  latentMap: vi.fn(),
-  ready: vi.fn(),
-  denoise: vi.fn(),
-  encode: vi.fn(),
+vi.mock('./api', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./api')>()),
+  api: (await import('./test/apiMock')).mockApi,
 }))
-
-vi.mock('./api', async (importOriginal) => ({ ...(await importOriginal<typeof import('./api')>()), api: mockApi }))
 
 const png = (tag: string) => `data:image/png;base64,${btoa(tag)}`
 const folders = ['Ankle boot', 'Bag', 'Coat']

@@ -2,19 +2,13 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import App from './App'
+import { mockApi } from './test/apiMock'
 import { ApiError, NetworkError, type DenoiseResponse, type EncodeResponse } from './api'
 
-const mockApi = vi.hoisted(() => ({
-  models: vi.fn(),
-  model: vi.fn(),
-  examples: vi.fn(),
-  latentMap: vi.fn(),
-  ready: vi.fn(),
-  denoise: vi.fn(),
-  encode: vi.fn(),
+vi.mock('./api', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./api')>()),
+  api: (await import('./test/apiMock')).mockApi,
 }))
-
-vi.mock('./api', async (importOriginal) => ({ ...(await importOriginal<typeof import('./api')>()), api: mockApi }))
 
 const png = (tag: string) => `data:image/png;base64,${btoa(tag)}`
 
