@@ -20,7 +20,7 @@ export function ModelSelect({ models, model, onChange }: ModelSelectProps) {
   )
   return (
     <label className="field field--inline">
-      <span className="model-select__label">Model</span>
+      <span className="model-select__label visually-hidden-on-phones">Model</span>
       <select value={model} onChange={(event) => onChange(event.target.value)}>
         {groups.length === 1
           ? groups[0].models.map(option)
