@@ -100,17 +100,21 @@ def choose_preprocess(samples: list[Image.Image]) -> tuple[str, str]:
     return "mnist", f"{why}: each is located, cropped and centred as the API does for uploads (preprocess=mnist)"
 
 
-def _prepare_files(files: list[Path], mode: str, what: str) -> tuple[np.ndarray, list[int], list[str]]:
-    """The 28x28 model inputs of `files`, the indices kept and the reasons the others were skipped."""
+def _prepare(items: list, prepare_one, what: str) -> tuple[np.ndarray, list[int], list[str]]:
+    """The 28x28 model inputs of `items` (`prepare_one(item)` each), the indices kept and the reasons the
+    others were skipped."""
     digits, kept, skipped = [], [], []
-    for index, path in enumerate(tqdm(files, desc=f"preparing {what}", unit="img", leave=False)):
+    for index, item in enumerate(tqdm(items, desc=f"preparing {what}", unit="img", leave=False)):
         try:
-            digits.append(prepare_digit(path.read_bytes(), mode).digit)
+            digits.append(prepare_one(item))
             kept.append(index)
         except (InvalidImageError, ImageTooLargeError, BlankImageError, OSError) as error:
-            skipped.append(f"{path}: {error}")
-    empty = np.zeros((0, 28, 28), np.uint8)
-    return (np.stack(digits) if digits else empty), kept, skipped
+            skipped.append(f"{item if isinstance(item, Path) else f'image {index}'}: {error}")
+    return (np.stack(digits) if digits else np.zeros((0, 28, 28), np.uint8)), kept, skipped
+
+
+def _prepare_files(files: list[Path], mode: str, what: str) -> tuple[np.ndarray, list[int], list[str]]:
+    return _prepare(files, lambda path: prepare_digit(path.read_bytes(), mode).digit, what)
 
 
 def _check_unreadable(total: int, skipped: list[str]) -> None:
@@ -194,14 +198,7 @@ def _array_images(x: np.ndarray) -> list[Image.Image]:
 
 
 def _prepare_arrays(images: list[Image.Image], mode: str) -> tuple[np.ndarray, list[int], list[str]]:
-    digits, kept, skipped = [], [], []
-    for index, image in enumerate(tqdm(images, desc="preparing images", unit="img", leave=False)):
-        try:
-            digits.append(prepare_image(image, image.size, mode).digit)
-            kept.append(index)
-        except BlankImageError as error:
-            skipped.append(f"image {index}: {error}")
-    return (np.stack(digits) if digits else np.zeros((0, 28, 28), np.uint8)), kept, skipped
+    return _prepare(images, lambda image: prepare_image(image, image.size, mode).digit, "images")
 
 
 def load_npz(path: Path, preprocess: str | None, seed: int) -> Loaded:
