@@ -17,6 +17,8 @@ from pathlib import Path
 # name: (module whose main(argv) runs it, one line of help)
 COMMANDS = {
     "train": ("denoiser.training.train", "train a denoiser and export it as a versioned SavedModel with its card"),
+    "train-classifier": ("denoiser.training.classifier",
+                         "train a dataset's reference classifier (what /denoise's reading uses)"),
     "evaluate": ("denoiser.evaluation.evaluate",
                  "score a model on the test split (clean, real and noisy inputs) and write its report"),
     "tune-baselines": ("denoiser.training.tune_baselines", "tune the classical baselines of /compare on validation"),

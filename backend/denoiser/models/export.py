@@ -8,6 +8,7 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import keras
 import tensorflow as tf
@@ -77,15 +78,16 @@ def read_metadata(directory: str | Path) -> dict:
 
 
 def publish(autoencoder: Autoencoder, root: Path, metadata: dict, history: dict,
-            complete: Callable[[Path], None] | None = None) -> Path:
+            complete: Callable[[Path], None] | None = None,
+            exporter: Callable[[Any, Path, dict], Path] | None = None) -> Path:
     """Export into a staging folder beside the versions, `complete` it (`denoiser train` adds the report,
     examples, latent map and tuned baselines for your own images), then rename it to the next free version.
     A failure on the way (a full disk, an interrupt) removes the staging folder: the API only loads numbered
-    folders, so nothing half written is ever served."""
+    folders, so nothing half written is ever served. `exporter` writes other models (the classifier's)."""
     root.mkdir(parents=True, exist_ok=True)
     staging = root / f".staging-{time.strftime('%Y%m%d-%H%M%S')}-{id(metadata):x}"
     try:
-        export_model(autoencoder, staging, metadata)
+        (exporter or export_model)(autoencoder, staging, metadata)
         write_json(staging / "history.json", history)
         if complete is not None:
             complete(staging)

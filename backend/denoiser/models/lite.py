@@ -27,9 +27,14 @@ from pathlib import Path
 import numpy as np
 
 TFLITE_NAME = "model.tflite"
-SIGNATURES = ("denoise", "encode", "decode")
+SIGNATURES = ("denoise", "encode", "decode", "classify")
 TOLERANCE = 1e-4  # the largest |TFLite - SavedModel| accepted on the probe batch
 log = logging.getLogger("denoiser.models.lite")
+
+
+def probe_batch(count: int = 4) -> np.ndarray:
+    """Fixed images the fast path must reproduce: sparse bright strokes on black, like digits."""
+    return (np.random.default_rng(0).random((count, 28, 28, 1), dtype=np.float32) ** 6).astype(np.float32)
 
 
 def convert(model_dir: Path) -> bytes:

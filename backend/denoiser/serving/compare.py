@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from denoiser.imaging import noise
 from denoiser.models.baselines import Method
 from denoiser.serving.errors import ApiError
-from denoiser.serving.inference import Stopwatch, clean_batch, data_url, image_scores
+from denoiser.serving.inference import Stopwatch, clean_batch, data_url, image_scores, readings
 from denoiser.serving.inputs import for_model, parse_options, read_payload
 from denoiser.serving.observability import observe_model
 from denoiser.serving.registry import Registry, ServedModel
@@ -108,8 +108,13 @@ def compare():
     # one vectorised pass: the noisy image first, then every output, all against the clean digit
     scores = image_scores(np.repeat(clean, len(runs) + 1, axis=0), np.concatenate([noisy, *outputs]))
     noised = options.noise != "none" and options.level > 0
-    results = [{**run, "denoised": data_url(image[0]), "metrics": score, "default": run["id"] == model.name}
-               for run, image, score in zip(runs, outputs, scores[1:])]
+    # every method's output read in one classifier call (the same input and noisy image each time)
+    count = len(runs)
+    read = readings(model, np.repeat(clean, count, axis=0), np.repeat(noisy, count, axis=0),
+                    np.concatenate(outputs), options)
+    results = [{**run, "denoised": data_url(image[0]), "metrics": score, "reading": reading,
+                "default": run["id"] == model.name}
+               for run, image, score, reading in zip(runs, outputs, scores[1:], read)]
     if noised:
         results.sort(key=lambda result: -result["metrics"]["psnr"])
     watch.lap("encode")

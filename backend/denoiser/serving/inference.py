@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from denoiser import imaging
 from denoiser.imaging import metrics, noise, noise_level
+from denoiser.models import uncertainty
 from denoiser.serving.errors import ApiError
 from denoiser.serving.inputs import Options, Payload, for_model, parse_options, read_payload
 from denoiser.serving.observability import observe_model
@@ -149,6 +150,27 @@ def _typicality(model, clean: np.ndarray, watch: Stopwatch) -> list[dict | None]
     return [dict(value) for value in described]
 
 
+def readings(model, clean: np.ndarray, noisy: np.ndarray, denoised: np.ndarray, options: Options) -> list[dict | None]:
+    """Per image, what the input, the noisy and the denoised image read as by the classifier of the model's
+    dataset (readers.py), or None when that dataset has none."""
+    reader = _registry().reader_of(model.dataset)
+    if reader is None:
+        return [None] * len(clean)
+    noised = options.noise != "none"
+    return reader.read(clean, noisy if noised else None, denoised, clean_reference=noised)
+
+
+def _uncertainty(model, noisy: np.ndarray, options: Options) -> list[dict | None]:
+    """Per image, the model's spread over re-noised passes (option `uncertainty`), else None."""
+    if not options.uncertainty:
+        return [None] * len(noisy)
+    with observe_model(model.name, "uncertainty"):
+        spread = uncertainty.spread(model.denoise, noisy, options.seed)
+    shown = uncertainty.to_image(spread)
+    return [{"map": data_url(shown[i]), "mean": round(float(spread[i].mean()), 5), "passes": uncertainty.PASSES,
+             "extra_sigma": uncertainty.EXTRA_SIGMA} for i in range(len(noisy))]
+
+
 def _neighbourhood(model, latent: np.ndarray) -> list[dict]:
     """Per code: its map position, its nearest map digits and their vote (all None without a map)."""
     placed = model.place(latent)
@@ -197,6 +219,10 @@ def denoise():
         headers["Server-Timing"] = ", ".join(f"{k};dur={v}" for k, v in watch.result().items())
         return Response(png, mimetype="image/png", headers=headers)
     count = len(clean)
+    read = readings(model, clean, noisy, denoised, options)
+    watch.lap("reading")
+    unsure = _uncertainty(model, noisy, options)
+    watch.lap("uncertainty")
     if options.noise != "none":  # both comparisons in one vectorised pass
         scores = image_scores(np.concatenate([clean, clean]), np.concatenate([noisy, denoised]))
         metrics_of = [{"noisy": scores[i], "denoised": scores[count + i]} for i in range(count)]
@@ -204,7 +230,7 @@ def denoise():
         metrics_of = [None] * count
     results = [{"input": data_url(clean[i]), "noisy": data_url(noisy[i]), "denoised": data_url(denoised[i]),
                 "metrics": metrics_of[i], **noise_estimates(noisy[i], denoised[i]), "typicality": typical[i],
-                **seen[i]} for i in range(count)]
+                "reading": read[i], "uncertainty": unsure[i], **seen[i]} for i in range(count)]
     watch.lap("encode")
     body = {
         "model": {"name": model.name, "version": model.version},

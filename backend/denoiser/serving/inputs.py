@@ -15,7 +15,7 @@ from denoiser.imaging import IMAGE_SIZE
 from denoiser.serving.errors import ApiError
 from denoiser.serving.schemas import MAX_SEED, Options
 
-OPTION_NAMES = ("noise", "level", "seed", "preprocess", "model", "methods")  # methods: /compare only
+OPTION_NAMES = ("noise", "level", "seed", "preprocess", "model", "uncertainty", "methods")  # methods: /compare only
 OPTION_FIELDS = frozenset(Options.model_fields)
 __all__ = ["MAX_SEED", "OPTION_NAMES", "Options", "Payload", "for_model", "parse_options", "read_payload"]
 
@@ -96,7 +96,7 @@ def read_payload(request: Request, max_batch: int) -> Payload:
                    f"{request.mimetype} is not accepted; use multipart/form-data or application/json")
 
 
-MUST_BE = {float: "a number", int: "an integer", str: "a string"}  # by the option's type
+MUST_BE = {float: "a number", int: "an integer", str: "a string", bool: "true or false"}  # by the option's type
 
 
 def _message(error: dict) -> str:

@@ -17,10 +17,11 @@ import numpy as np
 
 from denoiser.latent import typicality
 from denoiser.latent.latent_map import LatentMap, Placement, read_payload
-from denoiser.models.lite import TOLERANCE, LiteModel
+from denoiser.models.lite import TOLERANCE, LiteModel, probe_batch
 from denoiser.models.store import NAME_PATTERN, discover  # noqa: F401 (NAME_PATTERN: part of this API)
 from denoiser.models.tuned_baselines import TunedBaselines
 from denoiser.serving.errors import ApiError
+from denoiser.serving.readers import Reader, load_readers
 
 log = logging.getLogger("denoiser.serving")
 LITE_MAX_BATCH = 64  # larger batches go through the SavedModel, whose per-call overhead they amortise
@@ -151,11 +152,6 @@ def _latent_map(path: Path) -> LatentMap | None:
         return None
 
 
-def probe_batch(count: int = 4) -> np.ndarray:
-    """Fixed images the fast path must reproduce: sparse bright strokes on black, like digits."""
-    return (np.random.default_rng(0).random((count, 28, 28, 1), dtype=np.float32) ** 6).astype(np.float32)
-
-
 def enable_fast_path(model: ServedModel) -> None:
     """Serve `model` through its model.tflite when every signature agrees with the SavedModel on
     `probe_batch` within TOLERANCE; otherwise keep the SavedModel and log why."""
@@ -222,8 +218,9 @@ def load_model(name: str, version: int, versions: list[int], path: Path) -> Serv
 class Registry:
     """The models of one worker, by name."""
 
-    def __init__(self, models: dict[str, ServedModel], default: str):
+    def __init__(self, models: dict[str, ServedModel], default: str, readers: dict[str, Reader] | None = None):
         self.models = models
+        self.readers = readers or {}  # {dataset: its classifier}
         self.default = default if default in models or not models else sorted(models)[0]
 
     @property
@@ -243,12 +240,16 @@ class Registry:
             models[name] = load_model(name, version, versions, model_dir / name / str(version))
         if default not in models:
             log.warning("default model %r not found under %s", default, model_dir)
-        return cls(models, default)
+        return cls(models, default, load_readers(model_dir))
 
     def typicality_model(self, dataset: str | None) -> ServedModel | None:
         """The served, calibrated VAE of `dataset` (its score says how digit-like an input is), if any."""
         candidates = [m for _, m in sorted(self.models.items()) if m.typicality and m.dataset == dataset]
         return candidates[0] if candidates else None
+
+    def reader_of(self, dataset: str | None) -> Reader | None:
+        """The served classifier of `dataset` (what /denoise's `reading` uses), if any."""
+        return self.readers.get(dataset) if dataset else None
 
     def of_dataset(self, dataset: str | None) -> list[ServedModel]:
         """The served models trained on `dataset`, by name."""

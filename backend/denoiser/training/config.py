@@ -34,6 +34,9 @@ class TrainConfig:
     # on validation it cost 0.05-0.15 dB at every gaussian level and on every real-input kind (README,
     # "Train and evaluate"), since preprocess.prepare_digit already hands the model MNIST-like digits.
     augment_probability: float = 0.0
+    # Classifier-aware term (class_keeping.py): weight of KL(teacher(clean) || teacher(denoised)); 0 = MSE only.
+    keep_class: float = 0.0
+    teacher: str | None = None  # the frozen classifier's version directory (needed when keep_class > 0)
     epochs: int = 60
     batch_size: int = 64  # per replica: with --distribute mirrored the global batch is this x devices
     learning_rate: float = 2e-3
@@ -69,6 +72,11 @@ class TrainConfig:
             raise ValueError(f"beta must be non-negative, got {self.beta}")
         if self.distribute not in ("none", "mirrored"):
             raise ValueError(f"distribute must be 'none' or 'mirrored', got {self.distribute!r}")
+        if self.keep_class < 0:
+            raise ValueError(f"keep_class must be non-negative, got {self.keep_class}")
+        if self.keep_class > 0 and not self.teacher:
+            raise ValueError("--keep-class needs --teacher: a classifier's version directory "
+                             "(denoiser train-classifier --seed 7 --output-dir runs/teacher)")
         if self.learning_rate <= 0:
             raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
 

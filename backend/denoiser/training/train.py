@@ -31,6 +31,7 @@ from denoiser.models.reexport import load_served_weights
 from denoiser.models.scoring import score
 from denoiser.models.store import NAME_PATTERN
 from denoiser.training import data, sources
+from denoiser.training.class_keeping import class_keeping_loss
 from denoiser.training.config import TrainConfig, parse_noise_weights
 from denoiser.training.distribute import STRATEGIES, devices, make_strategy
 from denoiser.training.pipeline import steps_per_epoch, training_dataset, validation_arrays
@@ -75,6 +76,10 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
     parser.add_argument("--augment-probability", type=float, default=defaults.augment_probability,
                         help="share of images that also get affine/elastic/thickness/crisp-edge augmentation "
                              "(0 disables)")
+    parser.add_argument("--keep-class", type=float, default=defaults.keep_class, metavar="WEIGHT",
+                        help="add WEIGHT x KL(teacher(clean) || teacher(denoised)) to the loss (0: MSE only)")
+    parser.add_argument("--teacher", default=None, metavar="CLASSIFIER_DIR",
+                        help="with --keep-class: the frozen classifier's version directory")
     parser.add_argument("--epochs", type=int, default=defaults.epochs)
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
     parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
@@ -95,7 +100,7 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
         batch_size=args.batch_size, learning_rate=args.learning_rate, patience=args.patience,
         val_fraction=args.val_fraction, seed=args.seed, limit=args.limit, name=args.name,
         output_dir=args.output_dir, distribute=args.distribute, data=args.data, preprocess=args.preprocess,
-        init_from=args.init_from)
+        init_from=args.init_from, keep_class=args.keep_class, teacher=args.teacher)
     if config.name and not NAME_PATTERN.match(config.name):
         parser.error(f"--name {config.name!r}: use letters, digits, '.', '_' or '-' (at most 64)")
     if config.init_from:
@@ -165,7 +170,8 @@ def fit(config: TrainConfig, train_x: np.ndarray, val_x: np.ndarray,
         autoencoder = builder() if builder else architectures.build(config.arch, config.latent_dim, config.width,
                                                               config.beta)
         trained = autoencoder.training_model
-        trained.compile(optimizer=keras.optimizers.Adam(schedule), loss=autoencoder.loss, metrics=["mae"])
+        loss = class_keeping_loss(config.teacher, config.keep_class) if config.keep_class else autoencoder.loss
+        trained.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss, metrics=["mae"])
     if replicas > 1:
         print(f"MirroredStrategy: {replicas} replicas, global batch {per_step.batch_size}", flush=True)
     stop = keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True, verbose=1)

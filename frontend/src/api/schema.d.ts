@@ -1945,6 +1945,11 @@ export interface components {
             preprocess?: "mnist" | "resize";
             /** @description a name from GET /models; default mnist */
             model?: string;
+            /**
+             * @description /denoise: also answer `uncertainty`, the per-pixel spread of the model over 8 re-noised passes (about 8x the model's time)
+             * @default false
+             */
+            uncertainty: boolean;
             /** @description base64 or data: URL of a PNG/JPEG/GIF/BMP/WebP image */
             image: string;
             /** @description comma-separated (or, in JSON, a list of) method ids: served model names of the dataset, median, gaussian-blur, total-variation, non-local-means, wavelet, bm3d (slow, opt-in), pca; or the groups all (adds bm3d), models, baselines. Default: every model of the dataset and every fast baseline. */
@@ -1968,6 +1973,11 @@ export interface components {
             preprocess?: "mnist" | "resize";
             /** @description a name from GET /models; default mnist */
             model?: string;
+            /**
+             * @description /denoise: also answer `uncertainty`, the per-pixel spread of the model over 8 re-noised passes (about 8x the model's time)
+             * @default false
+             */
+            uncertainty: boolean;
             /**
              * Format: binary
              * @description PNG, JPEG, GIF, BMP or WebP
@@ -2016,6 +2026,7 @@ export interface components {
             metrics: components["schemas"]["Scores"];
             /** @description time this method took, in milliseconds */
             ms: number;
+            reading: components["schemas"]["Reading"] | null;
             /** @description true for the requested (or default) model */
             default: boolean;
         };
@@ -2068,6 +2079,9 @@ export interface components {
             /** @description the same estimate of `denoised` */
             denoised_noise_estimate: number;
             typicality: components["schemas"]["Typicality"] | null;
+            reading: components["schemas"]["Reading"] | null;
+            /** @description null unless the option `uncertainty` is true */
+            uncertainty: components["schemas"]["Uncertainty"] | null;
             crop: components["schemas"]["Crop"] | null;
             preprocess: components["schemas"]["PreprocessReport"];
             model: components["schemas"]["ModelRef"];
@@ -2094,6 +2108,9 @@ export interface components {
             /** @description the same estimate of `denoised` */
             denoised_noise_estimate: number;
             typicality: components["schemas"]["Typicality"] | null;
+            reading: components["schemas"]["Reading"] | null;
+            /** @description null unless the option `uncertainty` is true */
+            uncertainty: components["schemas"]["Uncertainty"] | null;
             crop: components["schemas"]["Crop"] | null;
             preprocess: components["schemas"]["PreprocessReport"];
         };
@@ -2175,6 +2192,11 @@ export interface components {
             preprocess?: "mnist" | "resize";
             /** @description a name from GET /models; default mnist */
             model?: string;
+            /**
+             * @description /denoise: also answer `uncertainty`, the per-pixel spread of the model over 8 re-noised passes (about 8x the model's time)
+             * @default false
+             */
+            uncertainty: boolean;
             image?: string | string[];
             instances?: [
                 [
@@ -3115,6 +3137,11 @@ export interface components {
             preprocess?: "mnist" | "resize";
             /** @description a name from GET /models; default mnist */
             model?: string;
+            /**
+             * @description /denoise: also answer `uncertainty`, the per-pixel spread of the model over 8 re-noised passes (about 8x the model's time)
+             * @default false
+             */
+            uncertainty: boolean;
             image: string[];
         };
         Neighbour: {
@@ -3144,6 +3171,11 @@ export interface components {
             preprocess?: "mnist" | "resize";
             /** @description a name from GET /models; default mnist */
             model?: string;
+            /**
+             * @description /denoise: also answer `uncertainty`, the per-pixel spread of the model over 8 re-noised passes (about 8x the model's time)
+             * @default false
+             */
+            uncertainty: boolean;
         };
         /** @description What preprocessing did. Only `mode` for preprocess=resize and for `instances`. */
         PreprocessReport: {
@@ -3179,6 +3211,29 @@ export interface components {
         };
         ProtocolError: {
             error: string;
+        };
+        /** @description What one image reads as, by its dataset's classifier. */
+        Read: {
+            label: number;
+            class_name: string;
+            probability: number;
+        };
+        /** @description What the input, the noisy and the denoised image read as (null for a model whose dataset has no classifier) and whether denoising changed the class (docs/trust.md). */
+        Reading: {
+            classifier: components["schemas"]["ModelRef"];
+            input: components["schemas"]["Read"];
+            /** @description the input's own reading when no noise was added */
+            noisy: components["schemas"]["Read"];
+            denoised: components["schemas"]["Read"];
+            /** @description 1 - the denoised reading's probability: how likely the denoised class is wrong (AUC in the model's report) */
+            risk: number;
+            /** @description the denoised class differs from the input's (when noise was added, or the input reads surely), or the denoised reading is unsure (under 70%) */
+            changed: boolean;
+            /**
+             * @description what made `changed` true
+             * @enum {string|null}
+             */
+            why: "class" | "unsure" | null;
         };
         Ready: {
             status: string;
@@ -3263,6 +3318,16 @@ export interface components {
             percentile: number;
             /** @description false above the 99th percentile: not like anything the model was trained on */
             typical: boolean;
+        };
+        /** @description Where the model is unsure (option `uncertainty`): the spread of its answers over re-noised passes. */
+        Uncertainty: {
+            /** @description per-pixel standard deviation; white = 0.25 (a quarter of the range) or more */
+            map: components["schemas"]["DataUrl"];
+            /** @description mean per-pixel standard deviation */
+            mean: number;
+            passes: number;
+            /** @description sigma of the gaussian noise added for each pass */
+            extra_sigma: number;
         };
         V2InferRequest: {
             id?: string;

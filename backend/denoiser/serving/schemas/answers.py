@@ -109,6 +109,38 @@ class NoiseDraw(Inline):
     seed: int
 
 
+class Read(Schema):
+    """What one image reads as, by its dataset's classifier."""
+
+    label: int
+    class_name: str
+    probability: float = Field(ge=0, le=1)
+
+
+class Reading(Schema):
+    """What the input, the noisy and the denoised image read as (null for a model whose dataset has no
+    classifier) and whether denoising changed the class (docs/trust.md)."""
+
+    classifier: ModelRef
+    input: Read
+    noisy: Read = Field(description="the input's own reading when no noise was added")
+    denoised: Read
+    risk: float = Field(ge=0, le=1, description="1 - the denoised reading's probability: how likely the denoised "
+                                                "class is wrong (AUC in the model's report)")
+    changed: bool = Field(description="the denoised class differs from the input's (when noise was added, or the "
+                                      "input reads surely), or the denoised reading is unsure (under 70%)")
+    why: Literal["class", "unsure"] | None = Field(description="what made `changed` true")
+
+
+class Uncertainty(Schema):
+    """Where the model is unsure (option `uncertainty`): the spread of its answers over re-noised passes."""
+
+    map: DataUrl = Field(description="per-pixel standard deviation; white = 0.25 (a quarter of the range) or more")
+    mean: float = Field(ge=0, description="mean per-pixel standard deviation")
+    passes: int
+    extra_sigma: float = Field(description="sigma of the gaussian noise added for each pass")
+
+
 # ---- /denoise, /encode, /decode, /compare
 
 class DenoiseResult(Schema):
@@ -120,6 +152,8 @@ class DenoiseResult(Schema):
                                                     "[0, 1] scale) of what the model received, i.e. of `noisy`")
     denoised_noise_estimate: float = Field(ge=0, description="the same estimate of `denoised`")
     typicality: Typicality | None
+    reading: Reading | None
+    uncertainty: Uncertainty | None = Field(description="null unless the option `uncertainty` is true")
     crop: Crop | None
     preprocess: PreprocessReport
 
@@ -178,6 +212,7 @@ class CompareResult(Schema):
     denoised: DataUrl
     metrics: Scores
     ms: float = Field(description="time this method took, in milliseconds")
+    reading: Reading | None
     default: bool = Field(description="true for the requested (or default) model")
 
 

@@ -36,6 +36,8 @@ class Options(Schema):
                                                     "centres it, `resize` resizes it as it is; default: the "
                                                     "model's own (its card's `preprocess`), `mnist` for digits")
     model: str = absent(description="a name from GET /models; default mnist")
+    uncertainty: bool = Field(False, description="/denoise: also answer `uncertainty`, the per-pixel spread of the "
+                                                 "model over 8 re-noised passes (about 8x the model's time)")
 
 
 class MultipartRequest(Options):

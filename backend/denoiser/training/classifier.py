@@ -1,0 +1,99 @@
+"""`denoiser train-classifier --dataset mnist`: train the dataset's reference classifier
+(models/classifier.py) on the training split minus the same validation split the denoisers hold out (the
+test split is never read here), and publish it as models/<dataset>-classifier/<version>/.
+
+The classifier sees clean images, shifted by up to two pixels: it is the judge of what a clean-looking image
+reads as, so that a denoised digit drawn cleanly as the wrong class is read as that wrong class.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from denoiser.imaging import to_model_input
+from denoiser.models import classifier, export
+from denoiser.training import data
+from denoiser.training.train import EpochTimer, library_versions, make_deterministic
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="denoiser train-classifier", description=__doc__,
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--dataset", default="mnist", choices=data.DATASET_NAMES)
+    parser.add_argument("--data-dir", default=None, help="directory with the IDX .gz files (as denoiser train)")
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--patience", type=int, default=3, help="epochs without a better validation accuracy")
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--width", type=int, default=32, help="channels of the first conv block")
+    parser.add_argument("--shift", type=int, default=2, help="random translation in pixels while training")
+    parser.add_argument("--val-fraction", type=float, default=0.1)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N training images")
+    parser.add_argument("--output-dir", default="models")
+    return parser.parse_args(argv)
+
+
+def fit(args: argparse.Namespace, train_x: np.ndarray, train_y: np.ndarray, val_x: np.ndarray,
+        val_y: np.ndarray, classes: int) -> tuple[keras.Model, dict]:
+    """Train the classifier (best validation accuracy restored); returns it and its history."""
+    make_deterministic(args.seed)
+    model = classifier.build(classes, args.width)
+    shift = args.shift / 28
+    trainer = keras.Sequential([keras.layers.RandomTranslation(shift, shift, fill_mode="constant", seed=args.seed),
+                                model]) if args.shift else model
+    trainer.compile(optimizer=keras.optimizers.Adam(args.learning_rate),
+                    loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    stop = keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=args.patience,
+                                         restore_best_weights=True, verbose=1)
+    history = trainer.fit(to_model_input(train_x), train_y, validation_data=(to_model_input(val_x), val_y),
+                          epochs=args.epochs, batch_size=args.batch_size, callbacks=[EpochTimer(), stop],
+                          verbose=1 if sys.stdout.isatty() else 2)
+    return model, {key: [float(v) for v in values] for key, values in history.history.items()}
+
+
+def main(argv: list[str] | None = None) -> Path:
+    """Train, validate and publish; returns the new version directory."""
+    args = parse_args(argv)
+    dataset = data.load_dataset(args.dataset, args.data_dir)
+    images, labels = dataset.x_train, dataset.y_train
+    if args.limit:
+        images, labels = images[:args.limit], labels[:args.limit]
+    train_x, train_y, val_x, val_y = data.split_validation(images, labels, args.val_fraction, args.seed)
+    class_names = data.CLASS_NAMES[args.dataset]
+    print(f"{args.dataset} classifier from {dataset.source}: {len(train_x)} train, {len(val_x)} validation images",
+          flush=True)
+    started = time.time()
+    model, history = fit(args, train_x, train_y, val_x, val_y, len(class_names))
+    seconds = time.time() - started
+    probabilities = model.predict(to_model_input(val_x), batch_size=512, verbose=0)
+    accuracy = float(np.mean(np.argmax(probabilities, axis=1) == val_y))
+    command = "denoiser train-classifier " + shlex.join(argv if argv is not None else sys.argv[1:])
+    metadata = {
+        "name": classifier.name_for(args.dataset), "version": None, "dataset": args.dataset,
+        "arch": "cnn", "params": int(model.count_params()), "class_names": class_names,
+        "input_spec": {"images": {"dtype": "float32", "shape": [None, 28, 28, 1], "range": [0, 1],
+                                  "polarity": "white strokes on black"}},
+        "training": {"config": vars(args), "epochs_run": len(history["loss"]),
+                     "best_epoch": int(np.argmax(history["val_accuracy"])) + 1, "seconds": round(seconds, 1),
+                     "n_train": len(train_x), "n_validation": len(val_x), "data_source": dataset.source,
+                     "command": command, "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")},
+        "metrics": {"validation": {"accuracy": round(accuracy, 4)}},
+        "library_versions": library_versions(),
+    }
+    directory = export.publish(model, Path(args.output_dir) / metadata["name"], metadata, history,
+                               exporter=classifier.export_classifier)
+    print(f"exported {directory} in {seconds:.0f} s; validation accuracy {accuracy:.2%}", flush=True)
+    return directory
+
+
+if __name__ == "__main__":
+    main()
