@@ -4,7 +4,9 @@ Scores the exported SavedModel (bare TensorFlow, as users load it) on the test s
 several noise levels, next to classical baselines on the same noisy images, and writes
 report/report.md with figures, latent_map.json + latent_map_sprite.png (the 2-D map of test codes the
 API's /encode places digits on, latent_report.py), examples.json (gallery digits) and the test metrics
-into metadata.json. `--latent-only` redoes just the latent side.
+into metadata.json. With the dataset's served classifier beside the model (`models/<dataset>-classifier/`)
+it also reads the clean, noisy and denoised test images: does the class survive (readings.py)?
+`--latent-only` redoes just the latent side, `--reading-only` just the readings.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from denoiser.evaluation import figures, noisyinputs, realinputs
+from denoiser.evaluation import figures, noisyinputs, readings, realinputs
 from denoiser.evaluation.latent_report import evaluate_latent
 from denoiser.evaluation.report import render_report
 from denoiser.imaging import encode_png, to_data_url, to_model_input
@@ -57,7 +59,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="another model directory (e.g. the U-Net) to show beside this one in the grid")
     parser.add_argument("--latent-only", action="store_true",
                         help="only rebuild the latent map, its figures and (VAE) the typicality calibration")
+    parser.add_argument("--reading-only", action="store_true",
+                        help="only read the test images with the dataset's classifier (does the class survive?), "
+                             "update the card and re-render the report")
     args = parser.parse_args(argv)
+    if args.latent_only and args.reading_only:
+        parser.error("--latent-only and --reading-only each redo one part; pick one")
     args.noise = [parse_spec(spec) for spec in (args.noise or ["gaussian:0.5"])]
     args.levels = [float(level) for level in args.levels.split(",") if level.strip()]
     return args
@@ -105,16 +112,32 @@ def versus_scores(model_dir: str, clean: np.ndarray, noise: str, level: float, s
 
 
 def rerender_report(metadata: dict, report_dir: Path) -> Path | None:
-    """Rewrite report.md from the last full evaluation's results.json and the card (after --latent-only)."""
+    """Rewrite report.md from the last full evaluation's results.json and the card (after --latent-only or
+    --reading-only); None when the model was never fully evaluated."""
     results, evaluation = report_dir / "results.json", metadata.get("evaluation")
     if not results.exists() or not evaluation:
         return None
     command = evaluation["command"]
-    original = parse_args(shlex.split(command)[3:])
+    original = parse_args(shlex.split(command)[2:])  # after "denoiser evaluate"
     report = report_dir / "report.md"
     report.write_text(render_report(metadata, json.loads(results.read_text()), original.noise,
                                     evaluation["test_images"], original.baseline_limit, command))
     return report
+
+
+def reading_only(metadata: dict, model_dir: Path, denoise, dataset: str | None, clean: np.ndarray, labels,
+                 seed: int) -> Path:
+    """--reading-only: the card's metrics["reading"] afresh and the report re-rendered, nothing else redone;
+    returns the report (the card when the model was never fully evaluated, or has no classifier)."""
+    reading = readings.evaluate(model_dir, denoise, dataset, clean, labels, seed)
+    if reading is None:
+        return model_dir / "metadata.json"
+    metadata.setdefault("metrics", {})["reading"] = reading
+    write_json(model_dir / "metadata.json", metadata)
+    for setting, entry in readings.settings_of(reading).items():
+        print(f"  {setting}: changed {entry['changed']}, denoised accuracy {entry['accuracy']['denoised']}, "
+              f"risk AUC {entry['risk_auc']}", flush=True)
+    return rerender_report(metadata, model_dir / "report") or model_dir / "metadata.json"
 
 
 def gallery(images: np.ndarray, labels: np.ndarray, class_names: list[str], per_class: int = 2) -> dict:
@@ -168,6 +191,9 @@ def main(argv: list[str] | None = None) -> Path:
     report_dir = model_dir / "report"
     report_dir.mkdir(exist_ok=True)
     print(f"evaluating {model_dir} on {len(clean)} {dataset.name} test images from {dataset.source}", flush=True)
+    reference = None if metadata.get("data") else dataset.name  # whose classifier reads (own images: none)
+    if args.reading_only:
+        return reading_only(metadata, model_dir, denoise, reference, clean, labels, args.seed)
     latent = evaluate_latent(loaded, metadata, dataset, clean, labels, model_dir, report_dir, args.data_dir, args.seed)
     metadata.setdefault("metrics", {})["latent"] = latent
     if args.latent_only:
@@ -178,6 +204,9 @@ def main(argv: list[str] | None = None) -> Path:
                       | {("none", 0.0), ("salt_pepper", 0.2), ("speckle", 0.5)},
                       key=lambda s: (NOISE_TYPES.index(s[0]), s[1]))
     tables = {"test": model_table(denoise, clean, settings, args.seed)}
+    reading = readings.evaluate(model_dir, denoise, reference, clean, labels, args.seed)
+    if reading is not None:
+        metadata["metrics"]["reading"] = reading
     if args.baseline_limit:
         subset = clean[:args.baseline_limit]
         train = to_model_input(dataset.x_train[:10000])

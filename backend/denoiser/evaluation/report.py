@@ -87,6 +87,10 @@ def render_report(metadata: dict, tables: dict, headline: list, n_images: int, b
         "with a fixed seed.", "",
         *_headline_table(tables["test"]), "",
     ]
+    if "reading" in metadata.get("metrics", {}):
+        from denoiser.evaluation.readings import markdown as reading_markdown
+
+        lines += reading_markdown(metadata["metrics"]["reading"], metadata["dataset"])
     if "baselines" in tables:
         lines += [f"## Against classical baselines (first {baseline_limit} test images, gaussian noise)", "",
                   "All methods see the same noisy images. Baselines are given the true noise level; their "
