@@ -1,4 +1,5 @@
-"""The seed reports' studies, reproduced under one held-out protocol (`denoiser study NAME`).
+"""The seed reports' studies, reproduced under one held-out protocol (`denoiser study NAME`), and `trust`, which
+ranks the served denoisers by how often they change a test image's class (read from their cards).
 
 Each study is a module with `run(context) -> Outcome`; the registry below names them in the order the
 index lists them. Modules are imported only when their study runs.
@@ -42,4 +43,6 @@ STUDIES = {study.name: study for study in (
     Study("cross-dataset", "Fashion-MNIST through MNIST models, and the reverse", "EE5179 (004), Q-2",
           "cross_dataset"),
     Study("pure-noise", "Pure noise through every model: what it hallucinates", "EE5179 (004), Q-2", "pure_noise"),
+    Study("trust", "Which architectures hallucinate: does the class survive denoising?",
+          "none (issue 33, trust what comes out)", "trust"),
 )}

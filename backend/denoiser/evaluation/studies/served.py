@@ -39,6 +39,14 @@ def _found(directory: Path | None) -> dict[str, Path]:
             if (directory / name / str(versions[-1]) / "metadata.json").is_file()}
 
 
+def served_cards(context: Context) -> list[tuple[str, int, Path, dict]]:
+    """(name, version, path, card) of the highest version of every denoiser under models/ (the API's choice,
+    only there: no fallback), read without loading any model; `context.model_names` restricts them."""
+    found = sorted(_found(context.models_dir).items())
+    return [(name, int(path.name), path, read_metadata(path)) for name, path in found
+            if not context.model_names or name in context.model_names]
+
+
 def served_models(context: Context, dataset: str | None = None) -> list[ServedModel]:
     """The highest version of every model under models/ (the API's choice) whose card names `dataset`.
 
