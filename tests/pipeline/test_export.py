@@ -98,6 +98,7 @@ def test_evaluate_writes_report_latent_map_and_gallery(exported):
                             "--levels", "0.5", "--baseline-limit", "12"])
     text = report.read_text()
     assert "Headline" in text and "median 3x3" in text and "PCA (128 components)" in text
+    assert "Does the class survive?" not in text  # no mnist-classifier beside the tiny model: no reading
     for figure in ("grid.png", "learning_curves.png", "psnr_vs_level.png", "latent_map.png", "manifold.png",
                    "samples.png", "reconstructions.png"):
         assert (model_dir / "report" / figure).stat().st_size > 1000
