@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.trust import trust_costs, trust_report_lines
 from benchmarks.server import Poster, cpu_metered, free_port, start_gunicorn, worker_processes
 from denoiser import imaging
 from denoiser.imaging import noise
@@ -276,6 +277,7 @@ def run(args: argparse.Namespace) -> dict:
         results["ratios"]["gunicorn_png_over_bare_tf_one_thread"] = median["gunicorn_png"] / one_thread
     results["server_cpu_ms"] = {key: posters[key].per_request_ms() for key in METERED}
     results["runtime"] = model.runtime
+    results["trust"] = trust_costs(args.model_dir, model, image)
     results["setup"] = {"model": f"{args.model}/{version}", "image_bytes": len(image), "rounds": args.rounds,
                         "cpus": os.cpu_count(), "load_average": os.getloadavg()[0], "tf_threads": args.tf_threads}
     return results
@@ -311,6 +313,7 @@ def report(results: dict) -> str:
         f"gunicorn JSON median {median:.2f} ms (target < 10 ms): {'met' if median < 10 else 'NOT met'}",
     ]
     lines += cpu_report_lines(results)
+    lines += trust_report_lines(results.get("trust"))
     return "\n".join(lines)
 
 

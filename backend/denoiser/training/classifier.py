@@ -33,7 +33,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--patience", type=int, default=3, help="epochs without a better validation accuracy")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
-    parser.add_argument("--width", type=int, default=32, help="channels of the first conv block")
+    parser.add_argument("--width", type=int, default=16, help="channels of the first conv block")
     parser.add_argument("--shift", type=int, default=2, help="random translation in pixels while training")
     parser.add_argument("--val-fraction", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=42)
