@@ -41,9 +41,13 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # call takes ~3.5 ms with one thread and ~5.6 ms with TensorFlow's default on a busy 2-core machine).
 os.environ.setdefault("DENOISER_TF_THREADS", "1")
 
-_own_dir = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
-if _own_dir:
+# A reload (SIGHUP) reads this file again in the master, where the variable is already set: the marker says
+# the directory is still this config's to remove at exit.
+_OWN_MARKER = "DENOISER_OWNS_PROMETHEUS_DIR"
+if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="denoiser-prometheus-")
+    os.environ[_OWN_MARKER] = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+_own_dir = os.environ.get(_OWN_MARKER) == os.environ["PROMETHEUS_MULTIPROC_DIR"]
 
 
 def on_starting(server):

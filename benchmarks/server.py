@@ -39,7 +39,8 @@ def start_gunicorn(model_dir: Path, port: int, log_path: Path, extra_env: dict[s
 
     `extra_env` overrides the environment, e.g. DENOISER_MODEL_VERSION="mnist=2" to serve a chosen version.
     """
-    inherited = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}  # the config makes its own
+    inherited = {k: v for k, v in os.environ.items()  # the config makes its own directory
+                 if k not in ("PROMETHEUS_MULTIPROC_DIR", "DENOISER_OWNS_PROMETHEUS_DIR")}
     env = {**inherited, "PORT": str(port), "DENOISER_MODEL_DIR": str(model_dir), **(extra_env or {})}
     workers = int(env.get("WEB_CONCURRENCY", "2"))
     command = [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "backend" / "gunicorn.conf.py"),

@@ -45,8 +45,10 @@ def test_reload_in_process_serves_a_model_added_on_disk(tmp_path, model_dir):
 
 def test_gunicorn_replaces_its_workers_and_serves_the_new_model(tmp_path, model_dir, gunicorn_runner):
     models = one_model_dir(tmp_path, model_dir)
+    scratch = tmp_path / "tmp"  # where gunicorn.conf.py makes its Prometheus directory
+    scratch.mkdir()
     env = {"WEB_CONCURRENCY": "2", "DENOISER_TF_THREADS": "1", "DENOISER_DEFAULT_MODEL": "mnist-dense",
-           "DENOISER_ADMIN_TOKEN": TOKEN, "DENOISER_STATIC_DIR": str(tmp_path)}
+           "DENOISER_ADMIN_TOKEN": TOKEN, "DENOISER_STATIC_DIR": str(tmp_path), "TMPDIR": str(scratch)}
     with gunicorn_runner(models, tmp_path / "server.log", env) as port:
         base = f"http://127.0.0.1:{port}"
         assert requests.get(f"{base}/readyz", timeout=10).json()["models"] == ["mnist-dense"]
@@ -66,3 +68,6 @@ def test_gunicorn_replaces_its_workers_and_serves_the_new_model(tmp_path, model_
                                  files={"image": ("d.png", (model_dir.parent / "frontend" / "public" / "examples"
                                                              / "noisy-digit.png").read_bytes())}, timeout=30)
         assert denoised.status_code == 200 and denoised.json()["model"]["name"] == "mine"
+        assert len(list(scratch.glob("denoiser-prometheus-*"))) == 1
+    # the reload re-read the config in the master, which still removes the directory it made at exit
+    assert not list(scratch.glob("denoiser-prometheus-*"))
