@@ -36,8 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.trust import trust_costs, trust_report_lines
 from benchmarks.server import Poster, cpu_metered, free_port, start_gunicorn, worker_processes
+from benchmarks.trust import trust_costs, trust_report_lines
 from denoiser import imaging
 from denoiser.imaging import noise
 from denoiser.serving.registry import Registry, ServedModel, discover, load_model

@@ -10,8 +10,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import numpy as np
-
 from denoiser import imaging
 from denoiser.imaging import noise
 from denoiser.models import uncertainty

@@ -9,6 +9,7 @@ arguments); `denoiser serve` runs gunicorn with the project's configuration (bac
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import shutil
 import sys
@@ -68,6 +69,25 @@ def complete_own_model(directory: Path) -> None:
                          "--methods", "median,gaussian blur,total variation,wavelet"])
 
 
+def classify_own_images(directory: Path) -> None:
+    """After `train --data`: the images' reference classifier (what /denoise's reading uses), when they come in
+    two or more classes and none is trained yet."""
+    from denoiser.models import classifier
+    from denoiser.models.store import discover
+    from denoiser.training import classifier as training
+
+    card = json.loads((directory / "metadata.json").read_text())
+    if "data" not in card or len(card.get("class_names", [])) < 2:
+        return
+    models = directory.parent.parent
+    if classifier.name_for(card["dataset"]) in discover(models, kind="classifier"):
+        return
+    print(f"training {classifier.name_for(card['dataset'])}: what your {len(card['class_names'])} classes read as",
+          flush=True)
+    training.main(["--data", card["data"]["path"], "--name", card["dataset"], "--preprocess", card["preprocess"],
+                   "--output-dir", str(models)])
+
+
 def _find_benchmarks() -> None:
     """Put the source checkout holding benchmarks/ on the import path (an editable install, or the working
     directory), or say that `denoiser bench` needs one."""
@@ -95,7 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     if command == "train":
         from denoiser.training import train
 
-        train.main(rest, complete=complete_own_model)
+        directory = train.main(rest, complete=complete_own_model)
+        if directory is not None:
+            classify_own_images(directory)
         return 0
     if command == "bench":
         _find_benchmarks()

@@ -14,7 +14,8 @@ from denoiser.imaging import noise, to_model_input
 
 def examples_of(app, model: str) -> list[dict]:
     """The model's gallery: real test images with their labels (as many as one request may carry)."""
-    return app.extensions["denoiser.registry"].get(model).examples["examples"][:app.extensions["denoiser.settings"].max_batch]
+    per_request = app.extensions["denoiser.settings"].max_batch
+    return app.extensions["denoiser.registry"].get(model).examples["examples"][:per_request]
 
 
 def denoise(client, **body):

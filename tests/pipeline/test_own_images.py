@@ -73,6 +73,11 @@ def test_a_folder_with_class_subfolders_trains_and_is_served_with_its_classes(tm
     denoised = client.post("/denoise", data={"image": (png.open("rb"), "bag.png"), "noise": "gaussian", **form})
     assert denoised.status_code == 200, denoised.get_json()
     assert denoised.get_json()["model"]["name"] == "clothes"
+    # labelled folders also get their classifier: the answer says what the image reads as, in the folder's names
+    reading = denoised.get_json()["reading"]
+    assert reading["classifier"] == {"name": "clothes-classifier", "version": 1}
+    assert reading["input"]["class_name"] in card["class_names"]
+    assert "training clothes-classifier" in result.stdout
     as_trained = client.post("/denoise", data={"image": (png.open("rb"), "bag.png"), "model": "clothes"})
     assert as_trained.get_json()["results"][0]["preprocess"]["mode"] == "resize"  # the card's, by default
     encoded = client.post("/encode", data={"image": (png.open("rb"), "bag.png"), **form})

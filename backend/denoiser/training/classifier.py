@@ -1,6 +1,7 @@
-"""`denoiser train-classifier --dataset mnist`: train the dataset's reference classifier
-(models/classifier.py) on the training split minus the same validation split the denoisers hold out (the
-test split is never read here), and publish it as models/<dataset>-classifier/<version>/.
+"""`denoiser train-classifier --dataset mnist` (or `--data my-images --name mine`): train the dataset's reference
+classifier (models/classifier.py) on the training split minus the same validation split the denoisers hold out
+(the test split is never read here), and publish it as models/<dataset>-classifier/<version>/. `denoiser train
+--data` runs it too when your images come in two or more classes, so their model gets readings.
 
 The classifier sees clean images, shifted by up to two pixels: it is the judge of what a clean-looking image
 reads as, so that a denoised digit drawn cleanly as the wrong class is read as that wrong class.
@@ -20,7 +21,7 @@ import numpy as np
 
 from denoiser.imaging import to_model_input
 from denoiser.models import classifier, export
-from denoiser.training import data
+from denoiser.training import data, sources
 from denoiser.training.train import EpochTimer, library_versions, make_deterministic
 
 
@@ -29,6 +30,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--dataset", default="mnist", choices=data.DATASET_NAMES)
     parser.add_argument("--data-dir", default=None, help="directory with the IDX .gz files (as denoiser train)")
+    parser.add_argument("--data", default=None, metavar="PATH",
+                        help="your own labelled images (class subfolders, an .npz with y, IDX files), as denoiser "
+                             "train --data takes them; needs --name, the model's name")
+    parser.add_argument("--name", default=None, help="with --data: the dataset's name (the model's --name)")
+    parser.add_argument("--preprocess", default=None, choices=("mnist", "resize"),
+                        help="with --data: how images become 28x28 (default: chosen as denoiser train does)")
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--patience", type=int, default=3, help="epochs without a better validation accuracy")
     parser.add_argument("--batch-size", type=int, default=64)
@@ -60,16 +67,31 @@ def fit(args: argparse.Namespace, train_x: np.ndarray, train_y: np.ndarray, val_
     return model, {key: [float(v) for v in values] for key, values in history.history.items()}
 
 
+def load_labelled(args: argparse.Namespace) -> tuple[data.Dataset, str, list[str], dict]:
+    """(training data, the dataset's name, class names, extra card entries) of --dataset or --data."""
+    if args.data is None:
+        return data.load_dataset(args.dataset, args.data_dir), args.dataset, data.CLASS_NAMES[args.dataset], {}
+    if not args.name:
+        raise SystemExit("denoiser train-classifier: --data needs --name, the name of the model it reads for")
+    try:
+        loaded = sources.load(args.data, args.preprocess, args.seed)
+    except sources.DataError as error:
+        raise SystemExit(f"denoiser train-classifier: {error}") from None
+    if len(loaded.class_names) < 2:
+        raise SystemExit(f"denoiser train-classifier: {args.data} has one class; a classifier needs two or more "
+                         "(one subfolder per class, or y in the .npz)")
+    return loaded.dataset, args.name, loaded.class_names, {"data": loaded.card(), "preprocess": loaded.preprocess}
+
+
 def main(argv: list[str] | None = None) -> Path:
     """Train, validate and publish; returns the new version directory."""
     args = parse_args(argv)
-    dataset = data.load_dataset(args.dataset, args.data_dir)
+    dataset, dataset_name, class_names, extra = load_labelled(args)
     images, labels = dataset.x_train, dataset.y_train
     if args.limit:
         images, labels = images[:args.limit], labels[:args.limit]
     train_x, train_y, val_x, val_y = data.split_validation(images, labels, args.val_fraction, args.seed)
-    class_names = data.CLASS_NAMES[args.dataset]
-    print(f"{args.dataset} classifier from {dataset.source}: {len(train_x)} train, {len(val_x)} validation images",
+    print(f"{dataset_name} classifier from {dataset.source}: {len(train_x)} train, {len(val_x)} validation images",
           flush=True)
     started = time.time()
     model, history = fit(args, train_x, train_y, val_x, val_y, len(class_names))
@@ -78,7 +100,7 @@ def main(argv: list[str] | None = None) -> Path:
     accuracy = float(np.mean(np.argmax(probabilities, axis=1) == val_y))
     command = "denoiser train-classifier " + shlex.join(argv if argv is not None else sys.argv[1:])
     metadata = {
-        "name": classifier.name_for(args.dataset), "version": None, "dataset": args.dataset,
+        "name": classifier.name_for(dataset_name), "version": None, "dataset": dataset_name,
         "arch": "cnn", "params": int(model.count_params()), "class_names": class_names,
         "input_spec": {"images": {"dtype": "float32", "shape": [None, 28, 28, 1], "range": [0, 1],
                                   "polarity": "white strokes on black"}},
@@ -87,7 +109,7 @@ def main(argv: list[str] | None = None) -> Path:
                      "n_train": len(train_x), "n_validation": len(val_x), "data_source": dataset.source,
                      "command": command, "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")},
         "metrics": {"validation": {"accuracy": round(accuracy, 4)}},
-        "library_versions": library_versions(),
+        "library_versions": library_versions(), **extra,
     }
     directory = export.publish(model, Path(args.output_dir) / metadata["name"], metadata, history,
                                exporter=classifier.export_classifier)
