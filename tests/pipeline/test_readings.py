@@ -1,5 +1,5 @@
-"""Does the class survive denoising? `denoiser evaluate --reading-only` with the committed mnist/5 and its
-dataset's classifier on a small subset: sane readings, the rest of the card untouched, the report's table;
+"""Does the class survive denoising? `denoiser evaluate --reading-only` with copies of the committed mnist/5
+and the served mnist classifier on a small subset: sane readings, the rest of the card untouched, the report's table;
 no classifier, no section; and the `trust` study ranks served models from their cards alone."""
 
 from __future__ import annotations
@@ -12,15 +12,17 @@ import numpy as np
 import pytest
 
 from denoiser.evaluation import evaluate, readings, study
+from denoiser.models.store import discover
 from denoiser.training import data
 
 DATA_DIR = data.REPO_ROOT.parent / "shared" / "datasets"
 MODELS = data.REPO_ROOT / "models"
-DENOISER, CLASSIFIER = MODELS / "mnist" / "5", MODELS / "mnist-classifier" / "1"
+DENOISER = MODELS / "mnist" / "5"
+CLASSIFIER = MODELS / "mnist-classifier" / str(max(discover(MODELS, kind="classifier").get("mnist-classifier", [0])))
 LIMIT = 200
 needs_models = pytest.mark.skipif(
     not (DATA_DIR / "mnist").is_dir() or not (DENOISER / "saved_model.pb").is_file()
-    or not (CLASSIFIER / "saved_model.pb").is_file(), reason="needs ../shared/datasets, mnist/5 and mnist-classifier/1")
+    or not (CLASSIFIER / "saved_model.pb").is_file(), reason="needs ../shared/datasets, mnist/5 and mnist's classifier")
 
 
 def _copy(source: Path, target: Path) -> Path:
@@ -40,13 +42,14 @@ def _without_reading(report: str) -> str:
 
 @pytest.fixture(scope="module")
 def read_copy(tmp_path_factory):
-    """A copy of models/mnist/5 beside a copy of mnist-classifier/1, read on the first LIMIT test images."""
+    """A copy of models/mnist/5 beside a copy of the served mnist classifier, read on the first LIMIT test
+    images."""
     if not (DATA_DIR / "mnist").is_dir() or not (DENOISER / "saved_model.pb").is_file() \
             or not (CLASSIFIER / "saved_model.pb").is_file():
-        pytest.skip("needs ../shared/datasets, mnist/5 and mnist-classifier/1")
+        pytest.skip("needs ../shared/datasets, mnist/5 and mnist's classifier")
     root = tmp_path_factory.mktemp("models")
     model = _copy(DENOISER, root / "mnist" / "5")
-    _copy(CLASSIFIER, root / "mnist-classifier" / "1")
+    _copy(CLASSIFIER, root / "mnist-classifier" / CLASSIFIER.name)
     before = {"card": json.loads((model / "metadata.json").read_text()),
               "report": (model / "report" / "report.md").read_text()}
     written = evaluate.main(["--model", str(model), "--data-dir", str(DATA_DIR), "--limit", str(LIMIT),
@@ -58,7 +61,7 @@ def read_copy(tmp_path_factory):
 def test_the_readings_are_sane(read_copy):
     model, _, _ = read_copy
     reading = json.loads((model / "metadata.json").read_text())["metrics"]["reading"]
-    assert reading["classifier"] == "mnist-classifier/1"
+    assert reading["classifier"] == f"mnist-classifier/{CLASSIFIER.name}"
     per_setting = readings.settings_of(reading)
     assert list(per_setting) == [readings.key(noise, level) for noise, level in readings.SETTINGS]
     for entry in per_setting.values():
@@ -92,7 +95,7 @@ def test_the_report_has_the_class_survival_table(read_copy):
     assert f"## {readings.TITLE}" in text
     header = "| noise | accuracy clean | accuracy noisy | **accuracy denoised** | **changed** | risk AUC | images |"
     assert header in text
-    assert "| gaussian 0.7 | " in text and "`mnist-classifier/1`" in text
+    assert "| gaussian 0.7 | " in text and f"`mnist-classifier/{CLASSIFIER.name}`" in text
     assert text.index(readings.TITLE) < text.index("## Against classical baselines")
 
 
