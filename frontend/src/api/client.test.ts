@@ -24,6 +24,8 @@ const denoiseAnswer: DenoiseResponse = {
   noisy: 'data:image/png;base64,AA==',
   denoised: 'data:image/png;base64,AA==',
   metrics: { noisy: { psnr: 9, ssim: 0.3, mse: 0.1 }, denoised: { psnr: 21, ssim: 0.9, mse: 0.01 } },
+  reading: null,
+  uncertainty: null,
   timings_ms: { total: 3.2 },
   request_id: 'abc',
 }
@@ -55,7 +57,7 @@ describe('api client', () => {
     const fetch = mockFetch(jsonResponse(denoiseAnswer))
     const api = createClient({ fetch })
     const image = new Blob(['png'], { type: 'image/png' })
-    const answer = await api.denoise(image, { model: 'mnist', noise: 'speckle', level: 0.25, seed: 42, preprocess: 'mnist' })
+    const answer = await api.denoise(image, { model: 'mnist', noise: 'speckle', level: 0.25, seed: 42, preprocess: 'mnist', uncertainty: true })
     expect(answer.timings_ms.total).toBe(3.2)
     const [url, init] = fetch.mock.calls[0]
     expect(url).toBe('/denoise')
@@ -70,6 +72,7 @@ describe('api client', () => {
       level: '0.25',
       seed: '42',
       preprocess: 'mnist',
+      uncertainty: 'true',
     })
   })
 
@@ -122,6 +125,7 @@ describe('api client', () => {
       denoised: 'data:image/png;base64,AA==',
       metrics: { psnr: 15.2, ssim: 0.7, mse: 0.03 },
       ms: 0.4,
+      reading: null,
       default: false,
     }
     const answer: CompareResponse = {
@@ -182,7 +186,7 @@ describe('api client', () => {
     const body = { error: { code: 'blank_image', message: 'The image is blank.' }, request_id: 'r-1' }
     const api = createClient({ fetch: mockFetch(jsonResponse(body, 422)) })
     const error = await api.denoise(new Blob(['x']), {
-      model: 'mnist', noise: 'gaussian', level: 0.5, seed: 1, preprocess: 'mnist',
+      model: 'mnist', noise: 'gaussian', level: 0.5, seed: 1, preprocess: 'mnist', uncertainty: false,
     }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ApiError)
     expect(error).toMatchObject({ code: 'blank_image', message: 'The image is blank.', status: 422, requestId: 'r-1' })

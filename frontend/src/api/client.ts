@@ -45,7 +45,8 @@ async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError('http_error', `The server answered ${response.status} ${response.statusText}`.trim(), response.status)
 }
 
-function imageForm(image: Blob, fields: Record<string, string | number>): FormData {
+/** Multipart fields as text: numbers and booleans as `String` writes them ("0.5", "true"), which the server parses. */
+function imageForm(image: Blob, fields: Record<string, string | number | boolean>): FormData {
   const form = new FormData()
   const name = image instanceof File ? image.name : 'image.png'
   form.append('image', image, name)

@@ -63,9 +63,22 @@ export type PreprocessReport = Schemas['PreprocessReport']
 /** [x, y, width, height] in the sent image's own pixels. */
 export type CropBox = Schemas['Crop']
 
+/** What one image reads as, by its dataset's reference classifier: a class and how sure. */
+export type Read = Schemas['Read']
+
+/**
+ * What the input, the noisy and the denoised image read as, and whether denoising changed the class
+ * (`why` "class") or left it unsure (`why` "unsure", under 70%). Null for a model whose dataset has no
+ * classifier (your own images).
+ */
+export type Reading = Schemas['Reading']
+
+/** Where the model is unsure (option `uncertainty`): a per-pixel spread map, white = unsure. */
+export type Uncertainty = Schemas['Uncertainty']
+
 /** Keys of a result that older servers left out. */
 type Newer = 'crop' | 'preprocess' | 'typicality'
-type NewerDenoise = Newer | 'noise_estimate' | 'denoised_noise_estimate'
+type NewerDenoise = Newer | 'noise_estimate' | 'denoised_noise_estimate' | 'reading' | 'uncertainty'
 
 export type DenoiseResult = Tolerant<Schemas['DenoiseResult'], NewerDenoise>
 
@@ -104,7 +117,7 @@ export interface ErrorBody {
   request_id?: string
 }
 
-/** The options the app sends (every one chosen). */
+/** The options the app sends to /denoise (every one chosen; `uncertainty` costs about 8x the model's time). */
 export type DenoiseOptions = Required<Schemas['Options']>
 
 export type EncodeOptions = Pick<DenoiseOptions, 'model' | 'preprocess'>
@@ -112,12 +125,13 @@ export type EncodeOptions = Pick<DenoiseOptions, 'model' | 'preprocess'>
 /** `methods` of POST /compare: method ids, or a group (`all` adds the slow baselines such as BM3D). */
 export type CompareMethods = 'all' | 'models' | 'baselines' | (string & {})
 
-export type CompareOptions = DenoiseOptions & {
+/** /compare's options: those of /denoise less `uncertainty` (a /denoise option only). */
+export type CompareOptions = Omit<DenoiseOptions, 'uncertainty'> & {
   /** ids or groups, sent comma-separated; absent: every served model of the dataset and the fast baselines */
   methods?: CompareMethods | CompareMethods[]
 }
 
 /** One method's output on the shared noisy image. */
-export type CompareResult = Schemas['CompareResult']
+export type CompareResult = Tolerant<Schemas['CompareResult'], 'reading'>
 
 export type CompareResponse = Tolerant<Listing<Schemas['CompareResponse'], CompareResult>, 'crop' | 'preprocess'>

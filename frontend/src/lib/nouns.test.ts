@@ -6,6 +6,11 @@ describe('nouns', () => {
     expect(withArticle('digit')).toBe('a digit')
     expect(withArticle('clothing item')).toBe('a clothing item')
     expect(withArticle('image')).toBe('an image')
+    expect(withArticle('Ankle boot')).toBe('an Ankle boot')
+    expect(withArticle('9')).toBe('a 9')
+    expect(withArticle('8')).toBe('an 8')
+    expect(withArticle('11')).toBe('an 11')
+    expect(withArticle('1')).toBe('a 1')
   })
 
   it('asks for a drawing, an upload or an example without saying "image" twice', () => {

@@ -1,8 +1,8 @@
 /** Nouns for the thing a model works on ("digit", "clothing item", "image"), in sentences. */
 
-/** "a digit", "a clothing item", "an image". */
+/** "a digit", "a clothing item", "an image"; numbers as they are said: "a 9", "an 8", "an 11". */
 export function withArticle(noun: string): string {
-  return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`
+  return `${/^[aeiou]/i.test(noun) || /^(8|1[18](\D|$))/.test(noun) ? 'an' : 'a'} ${noun}`
 }
 
 /**
