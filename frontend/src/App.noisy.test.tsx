@@ -17,7 +17,7 @@ const png = (tag: string) => `data:image/png;base64,${btoa(tag)}`
 function answer(noised: boolean): DenoiseResponse {
   const images = { input: png('in'), noisy: png(noised ? 'noisy' : 'in'), denoised: png('den') }
   const metrics = noised ? { noisy: { psnr: 9.4, ssim: 0.36, mse: 0.11 }, denoised: { psnr: 21.3, ssim: 0.89, mse: 0.007 } } : null
-  const result = { ...images, metrics, noise_estimate: 0.45, denoised_noise_estimate: 0.012 }
+  const result = { ...images, metrics, noise_estimate: 0.45, denoised_noise_estimate: 0.012, reading: null, uncertainty: null }
   return {
     model: { name: 'mnist', version: 1 },
     noise: noised ? { type: 'gaussian', level: 0.5, seed: 1 } : { type: 'none', level: 0, seed: 1 },

@@ -21,9 +21,12 @@ function answer(): DenoiseResponse {
   return {
     model: { name: 'mine', version: 1 },
     noise: { type: 'gaussian', level: 0.5, seed: 1 },
-    results: [{ ...images, metrics }],
+    results: [{ ...images, metrics, reading: null, uncertainty: null }],
     ...images,
     metrics,
+    // a model of your own images: its dataset has no classifier
+    reading: null,
+    uncertainty: null,
     timings_ms: { total: 3 },
     request_id: 'r',
   }
@@ -93,6 +96,12 @@ describe('a model trained on your own images', () => {
     draw()
     expect(await screen.findByRole('img', { name: 'Denoised image, 28 by 28 pixels' })).toBeInTheDocument()
     expect(mockApi.denoise).toHaveBeenLastCalledWith(expect.any(Blob), expect.objectContaining({ model: 'mine' }), expect.anything())
+    // no classifier knows your images: said once, no "reads as" and no warning
+    expect(screen.getByTestId('reading-note')).toHaveTextContent(
+      'No classifier knows your images, so nothing checks what the denoised image shows: look at it yourself.',
+    )
+    expect(screen.queryByText(/reads as/)).not.toBeInTheDocument()
+    expect(screen.queryByTestId('reading-warning')).not.toBeInTheDocument()
     expect(document.body.textContent).not.toMatch(/digit/i)
   })
 })

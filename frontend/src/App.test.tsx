@@ -18,9 +18,11 @@ function denoiseAnswer(tag = 'a', overrides: Partial<DenoiseResponse> = {}): Den
   return {
     model: { name: 'mnist', version: 1 },
     noise: { type: 'gaussian', level: 0.5, seed: 1 },
-    results: [{ ...images, metrics }],
+    results: [{ ...images, metrics, reading: null, uncertainty: null }],
     ...images,
     metrics,
+    reading: null,
+    uncertainty: null,
     timings_ms: { decode: 0.4, preprocess: 0.3, model: 1.8, encode: 0.5, total: 3.2 },
     request_id: 'r',
     ...overrides,
@@ -361,7 +363,7 @@ describe('App', () => {
     window.history.replaceState(null, '', '/?model=fashion-mnist&noise=speckle&level=0.3&seed=42&example=1')
     render(<App />)
     await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(1))
-    expect(mockApi.denoise.mock.calls[0][1]).toEqual({ model: 'fashion-mnist', noise: 'speckle', level: 0.3, seed: 42, preprocess: 'resize' })
+    expect(mockApi.denoise.mock.calls[0][1]).toEqual({ model: 'fashion-mnist', noise: 'speckle', level: 0.3, seed: 42, preprocess: 'resize', uncertainty: false })
     expect(await screen.findByRole('button', { name: 'Example 2: Dress' })).toHaveAttribute('aria-pressed', 'true')
     expect(screen.getByLabelText(/Noise type/)).toHaveValue('speckle')
     await userEvent.selectOptions(screen.getByLabelText(/Noise type/), 'gaussian')

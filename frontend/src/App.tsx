@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { NOISE_TYPES, type NoiseType } from './api'
 import { inputName, modeFor } from './app/inputSource'
 import { useAppCoordination } from './app/useAppCoordination'
-import type { VersionedInput } from './app/useDenoiseRequests'
+import { compareSource, type VersionedInput } from './app/useDenoiseRequests'
 import { ThemeToggle } from './components/ThemeToggle'
 import { ComparePanel, useCompare } from './features/compare'
 import { NoiseControls, Results, useDenoise, useNoiseSettings } from './features/denoise'
@@ -39,7 +39,7 @@ export default function App() {
   // and noise seed), only while it is open
   const compared = denoise.shown
   const compare = useCompare({
-    source: compared ? { key: compared.key, input: compared.request.input, options: compared.request.options } : null,
+    source: compared ? compareSource(compared.request) : null,
     onUnavailable: refresh,
   })
   const noiseSettings = useNoiseSettings({
@@ -47,6 +47,7 @@ export default function App() {
     inputVersion: pad.padState.version,
     initialNoise: NOISE_TYPES.includes(initial.noise as NoiseType) ? (initial.noise as NoiseType) : 'gaussian',
     initialLevel: initial.level ?? 0.5,
+    initialUncertainty: initial.uncertainty ?? false,
   })
   const { mode, noise, level } = noiseSettings
   const { live, setLive, onDenoise, selectedExample, pickExample, ...results } = useAppCoordination({
@@ -115,6 +116,9 @@ export default function App() {
             onDismissError={denoise.clearError}
             modelSaw={modelSaw}
             subject={copy.subject}
+            own={copy.own}
+            uncertainty={noiseSettings.uncertainty}
+            onUncertaintyChange={noiseSettings.setUncertainty}
           />
           <TypicalityNote typicality={shown ? typicality : null} dataset={info?.metadata.dataset} subject={copy.subject} noisy={receivedNoisy} own={copy.own} />
         </div>

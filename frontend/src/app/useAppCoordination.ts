@@ -31,8 +31,8 @@ interface AppCoordinationOptions {
  */
 export function useAppCoordination({ initial, ready, model, copy, examples, pad, noiseSettings, denoise, latent, compare }: AppCoordinationOptions) {
   const requests = useDenoiseRequests({ initialSeed: initial.seed, ready, model, copy, pad, noiseSettings, denoise, latent, compare })
-  const { noise, level } = noiseSettings
-  const url = useShareableUrl({ initial, model, noise, level, seed: requests.seed, pad, examples })
+  const { noise, level, uncertainty } = noiseSettings
+  const url = useShareableUrl({ initial, model, noise, level, seed: requests.seed, uncertainty, pad, examples })
   const view = describeResults({ denoise, latent, key: requests.key, live: requests.live, version: pad.padState.version })
   return { ...requests, ...url, ...view }
 }

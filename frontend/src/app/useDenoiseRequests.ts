@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react'
-import type { CompareController } from '../features/compare'
-import { requestNoise, type NoiseSettings, type useDenoise } from '../features/denoise'
+import type { CompareController, CompareSource } from '../features/compare'
+import { requestNoise, type DenoiseRequest, type NoiseSettings, type useDenoise } from '../features/denoise'
 import type { PadController, PadInput } from '../features/input'
 import type { LatentExplorer } from '../features/latent'
 import type { ModelCopy } from '../features/models'
@@ -12,6 +12,18 @@ export type VersionedInput = PadInput & { version: number }
 export type DenoiseController = ReturnType<typeof useDenoise<VersionedInput>>
 
 export const newSeed = () => Math.floor(Math.random() * 2 ** 31)
+
+/** The end of a request's key when it asks for the uncertainty map. */
+const UNCERTAINTY_KEY = '|uncertainty'
+
+/**
+ * What the Compare view compares: the request behind the results (same image, model, noise and seed),
+ * less the uncertainty map, a /denoise option; so turning the map on or off does not compare again.
+ */
+export function compareSource({ key, input, options }: DenoiseRequest<VersionedInput>): CompareSource {
+  const { model, noise, level, seed } = options
+  return { key: key.endsWith(UNCERTAINTY_KEY) ? key.slice(0, -UNCERTAINTY_KEY.length) : key, input, options: { model, noise, level, seed } }
+}
 
 export function blankError(subject: string) {
   return { code: 'blank_image', message: `The pad is blank. ${drawPrompt(subject)} first.` }
@@ -38,7 +50,7 @@ interface DenoiseRequestsOptions {
  * `key` names the request the inputs and options ask for now (the results shown may be of another).
  */
 export function useDenoiseRequests({ initialSeed, ready, model, copy, pad, noiseSettings, denoise, latent, compare }: DenoiseRequestsOptions) {
-  const { mode, noise, level } = noiseSettings
+  const { mode, noise, level, uncertainty } = noiseSettings
   const version = pad.padState.version
   const [seed, setSeed] = useState(() => initialSeed ?? newSeed())
   const [live, setLive] = useState(true)
@@ -47,12 +59,13 @@ export function useDenoiseRequests({ initialSeed, ready, model, copy, pad, noise
 
   // As-is mode, level 0 and "none" are the same request: no noise added, nothing to score against.
   const sent = requestNoise(mode, noise, debouncedLevel)
-  const key = `${version}|${model}|${sent.noise === 'none' ? 'none' : `${sent.noise}@${sent.level}`}|${seed}`
+  // the uncertainty map is part of the answer asked for: turning it on or off asks again
+  const key = `${version}|${model}|${sent.noise === 'none' ? 'none' : `${sent.noise}@${sent.level}`}|${seed}${uncertainty ? UNCERTAINTY_KEY : ''}`
 
   // --- run the model when the input or the options change (live), or when Denoise is pressed -----
-  const latest = useRef({ key, model, sent, seed, version, pad, denoise, latent, copy, compare })
+  const latest = useRef({ key, model, sent, seed, uncertainty, version, pad, denoise, latent, copy, compare })
   useLayoutEffect(() => {
-    latest.current = { key, model, sent, seed, version, pad, denoise, latent, copy, compare }
+    latest.current = { key, model, sent, seed, uncertainty, version, pad, denoise, latent, copy, compare }
   })
   const handledTrigger = useRef(0)
   const empty = pad.empty
@@ -76,7 +89,7 @@ export function useDenoiseRequests({ initialSeed, ready, model, copy, pad, noise
       void now.denoise.run({
         key: now.key,
         input: { ...input, version: now.version },
-        options: { model: now.model, ...now.sent, seed: now.seed },
+        options: { model: now.model, ...now.sent, seed: now.seed, uncertainty: now.uncertainty },
         strokeEnd: now.pad.takeStrokeEnd(),
       })
     })

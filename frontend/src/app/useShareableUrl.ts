@@ -10,17 +10,20 @@ interface ShareableUrlOptions {
   noise: string
   level: number
   seed: number
+  /** the uncertainty map is asked for */
+  uncertainty: boolean
   pad: PadController
   /** the model's gallery, once loaded */
   examples: Example[] | null
 }
 
 /**
- * Shareable state in the URL (model, noise, level, seed and the example on the pad); the example of a
+ * Shareable state in the URL (model, noise, level, seed, the example on the pad, and the uncertainty
+ * map when it is asked for); the example of a
  * shared link is loaded once, when the gallery arrives and the pad is still empty.
  * `pickExample` loads a gallery example and remembers the model it belongs to.
  */
-export function useShareableUrl({ initial, model, noise, level, seed, pad, examples }: ShareableUrlOptions) {
+export function useShareableUrl({ initial, model, noise, level, seed, uncertainty, pad, examples }: ShareableUrlOptions) {
   const [exampleModel, setExampleModel] = useState<string | null>(initial.example !== undefined ? (initial.model ?? null) : null)
   const latest = useRef({ model, pad })
   useLayoutEffect(() => {
@@ -29,8 +32,8 @@ export function useShareableUrl({ initial, model, noise, level, seed, pad, examp
 
   const selectedExample = exampleModel === model ? pad.selectedExample : null
   useEffect(() => {
-    writeUrlState({ model, noise, level, seed, example: selectedExample ?? undefined })
-  }, [model, noise, level, seed, selectedExample])
+    writeUrlState({ model, noise, level, seed, example: selectedExample ?? undefined, uncertainty })
+  }, [model, noise, level, seed, selectedExample, uncertainty])
 
   const wantedExample = useRef(initial.example)
   useEffect(() => {

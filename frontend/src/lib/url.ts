@@ -1,4 +1,4 @@
-/** The view's shareable state in the URL's query string (model, noise, level, seed, example). */
+/** The view's shareable state in the URL's query string (model, noise, level, seed, example, uncertainty). */
 
 export interface UrlState {
   model?: string
@@ -6,6 +6,8 @@ export interface UrlState {
   level?: number
   seed?: number
   example?: number
+  /** the uncertainty map is asked for (`uncertainty=1`; absent when off) */
+  uncertainty?: boolean
 }
 
 /** Parse a query string; values that do not parse are left out. */
@@ -28,6 +30,8 @@ export function parseUrlState(search: string): UrlState {
   if (seed !== undefined && Number.isInteger(seed) && seed >= 0) state.seed = seed
   const example = number('example')
   if (example !== undefined && Number.isInteger(example) && example >= 0) state.example = example
+  const uncertainty = params.get('uncertainty')
+  if (uncertainty === '1' || uncertainty === 'true') state.uncertainty = true
   return state
 }
 
@@ -39,6 +43,7 @@ export function formatUrlState(state: UrlState): string {
   if (state.level !== undefined) params.set('level', String(Number(state.level.toFixed(2))))
   if (state.seed !== undefined) params.set('seed', String(state.seed))
   if (state.example !== undefined) params.set('example', String(state.example))
+  if (state.uncertainty) params.set('uncertainty', '1')
   const text = params.toString()
   return text ? `?${text}` : ''
 }

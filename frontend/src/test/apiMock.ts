@@ -12,4 +12,5 @@ export const mockApi = {
   ready: vi.fn(),
   denoise: vi.fn(),
   encode: vi.fn(),
+  compare: vi.fn(),
 }

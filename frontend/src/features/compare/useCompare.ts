@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { ApiError, NetworkError, api, isAbortError, type CompareResponse, type DenoiseOptions, type Preprocess } from '../../api'
+import { ApiError, NetworkError, api, isAbortError, type CompareOptions, type CompareResponse, type Preprocess } from '../../api'
 import type { UiError } from '../../components/ErrorAlert'
 import { preloadImage } from '../../lib/hooks'
 
@@ -8,7 +8,7 @@ export interface CompareSource {
   /** the input's version and the options; a new key means a new comparison */
   key: string
   input: { blob: Blob; preprocess: Preprocess }
-  options: Omit<DenoiseOptions, 'preprocess'>
+  options: Omit<CompareOptions, 'preprocess' | 'methods'>
 }
 
 export interface CompareShown {

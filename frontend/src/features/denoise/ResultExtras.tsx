@@ -39,14 +39,19 @@ interface ResultExtrasProps {
   added: boolean
   views: ResultViews
   onViewsChange: (views: ResultViews) => void
+  /** the uncertainty map is asked for: a request option (useNoiseSettings), not a view of this answer */
+  uncertainty?: boolean
+  /** absent: no switch for the uncertainty map */
+  onUncertaintyChange?: (on: boolean) => void
 }
 
 /**
- * The switches for the optional views, the wipe comparison, and the 280x280 downloads. Without added
+ * The switches for the optional views (and for the uncertainty map, which asks the server again), the
+ * wipe comparison, and the 280x280 downloads. Without added
  * noise there is no noise to show: the error map becomes what denoising removed, and the downloads are
  * the received and the denoised image.
  */
-export function ResultExtras({ answer, added, views, onViewsChange }: ResultExtrasProps) {
+export function ResultExtras({ answer, added, views, onViewsChange, uncertainty = false, onUncertaintyChange }: ResultExtrasProps) {
   const switches: [keyof ResultViews, string][] = added
     ? [
         ['noise', 'Show the noise'],
@@ -79,6 +84,17 @@ export function ResultExtras({ answer, added, views, onViewsChange }: ResultExtr
             {label}
           </label>
         ))}
+        {onUncertaintyChange && (
+          <>
+            <label className="check">
+              <input type="checkbox" checked={uncertainty} onChange={(event) => onUncertaintyChange(event.target.checked)} aria-describedby="uncertainty-help" />
+              Show where the model is unsure
+            </label>
+            <span id="uncertainty-help" className="visually-hidden">
+              Asks again: the model runs 8 more times on re-noised copies and the map is drawn over the denoised image.
+            </span>
+          </>
+        )}
       </fieldset>
       {views.wipe && <Wipe answer={answer} added={added} />}
       <div className="downloads" role="group" aria-label="Downloads, 280 by 280 pixels">

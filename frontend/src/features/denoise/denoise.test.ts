@@ -24,7 +24,7 @@ const answer = (tag: string) =>
 const request = (key: string) => ({
   key,
   input: { blob: new Blob(['x'], { type: 'image/png' }), preprocess: 'mnist' as const },
-  options: { model: 'mnist', noise: 'gaussian' as const, level: 0.5, seed: 7 },
+  options: { model: 'mnist', noise: 'gaussian' as const, level: 0.5, seed: 7, uncertainty: false },
 })
 
 beforeEach(() => vi.clearAllMocks())

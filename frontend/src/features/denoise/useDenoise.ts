@@ -93,7 +93,8 @@ export function useDenoise<I extends DenoiseInput = DenoiseInput>({ onSuccess, o
       performance.mark('denoise:response')
       if (id !== seq.current) return
       callbacks.current.onSuccess?.(request, answer)
-      await Promise.all([answer.input, answer.noisy, answer.denoised].map(preloadImage))
+      const map = answer.uncertainty?.map
+      await Promise.all([answer.input, answer.noisy, answer.denoised, ...(map ? [map] : [])].map(preloadImage))
       performance.mark('denoise:decoded')
       if (id !== seq.current) return // a newer request superseded this one
       pendingMeasure.current = request.strokeEnd === undefined ? null : { seq: id, start: request.strokeEnd }
