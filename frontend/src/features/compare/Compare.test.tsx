@@ -1,7 +1,7 @@
 import { act, renderHook, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, NetworkError, type CompareResponse, type CompareResult } from '../../api'
+import { ApiError, NetworkError, type CompareResponse, type CompareResult, type Reading } from '../../api'
 import { ComparePanel } from './ComparePanel'
 import { useCompare, type CompareSource } from './useCompare'
 import { compareSummary, formatMs } from './words'
@@ -280,6 +280,62 @@ describe('ComparePanel', () => {
     expect(cards()).toHaveLength(5)
     expect(cards()[0].closest('.compare__body')).toHaveClass('is-stale')
     expect(screen.getByRole('region', { name: 'Compare methods' })).toHaveAttribute('aria-busy', 'true')
+  })
+})
+
+describe('ComparePanel: what each output reads as', () => {
+  const reads = (denoised: string, probability: number, why: Reading['why'] = null): Reading => ({
+    classifier: { name: 'mnist-classifier', version: 1 },
+    input: { label: 4, class_name: '4', probability: 1 },
+    noisy: { label: 8, class_name: '8', probability: 0.65 },
+    denoised: { label: Number(denoised), class_name: denoised, probability },
+    risk: 1 - probability,
+    changed: why !== null,
+    why,
+  })
+
+  it('shows each card’s reading and marks, with an icon and words, the methods that changed the class', async () => {
+    mockApi.compare.mockResolvedValue(
+      answer({
+        results: [
+          { ...results[0], reading: reads('4', 0.88) },
+          { ...results[1], reading: reads('9', 0.58, 'class') },
+          { ...results[2], reading: reads('4', 0.55, 'unsure') },
+          { ...results[3], reading: null },
+          results[4], // an older server: no reading at all
+        ],
+      }),
+    )
+    render(<Harness initiallyOpen />)
+    await waitFor(() => expect(cards()).toHaveLength(5))
+    const [kept, changed, unsure, none, older] = cards()
+    expect(within(kept).getByTestId('compare-reading')).toHaveTextContent('reads as 4, 88%')
+    expect(within(kept).queryByTestId('compare-warning')).toBeNull()
+    expect(kept).not.toHaveAttribute('data-changed')
+
+    expect(within(changed).getByTestId('compare-reading')).toHaveTextContent('reads as 9, 58%')
+    const mark = within(changed).getByTestId('compare-warning')
+    expect(mark).toHaveTextContent('changed the 4 into a 9')
+    expect(mark.querySelector('svg.warn-icon')).not.toBeNull()
+    expect(changed).toHaveAttribute('data-changed', 'true')
+
+    expect(within(unsure).getByTestId('compare-warning')).toHaveTextContent('unsure what this is')
+    for (const card of [none, older]) {
+      expect(within(card).queryByTestId('compare-reading')).toBeNull()
+      expect(within(card).queryByTestId('compare-warning')).toBeNull()
+    }
+    // the references' readings, and one line that sums the marks up
+    expect(screen.getByText('Input').closest('figure')).toHaveTextContent('reads as 4, 100%')
+    expect(screen.getByText('Noisy').closest('figure')).toHaveTextContent('reads as 8, 65%')
+    expect(screen.getByTestId('compare-changed')).toHaveTextContent('Of 5 methods, 1 changed the digit and 1 left it unsure (marked ⚠).')
+  })
+
+  it('shows no reading and no marks when the dataset has no classifier', async () => {
+    render(<Harness initiallyOpen />)
+    await waitFor(() => expect(cards()).toHaveLength(5))
+    expect(screen.queryByTestId('compare-reading')).toBeNull()
+    expect(screen.queryByTestId('compare-changed')).toBeNull()
+    expect(screen.queryByText(/reads as/)).toBeNull()
   })
 })
 

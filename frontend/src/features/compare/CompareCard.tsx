@@ -1,5 +1,8 @@
 import type { CompareResult } from '../../api'
+import { ReadsAs } from '../../components/ReadsAs'
+import { WarnIcon } from '../../components/WarnIcon'
 import { fmt, isIdentical } from '../../lib/format'
+import { cardWarning } from '../../lib/reading'
 import { formatMs } from './words'
 import './compare.css'
 
@@ -14,7 +17,8 @@ interface CompareCardProps {
 }
 
 /**
- * One method's output with its name, kind, PSNR / SSIM and time. A model's card is one big target
+ * One method's output with its name, kind, PSNR / SSIM, time and what a classifier reads it as (marked,
+ * with an icon and words, when that method changed the class or left it unsure). A model's card is one big target
  * (its "Use" button stretched over it) that makes that model the app's denoiser; a baseline's card is
  * only read; the model in use is outlined and its button says "In use".
  */
@@ -22,10 +26,20 @@ export function CompareCard({ result, rank, active, onUse }: CompareCardProps) {
   const model = result.kind === 'model' ? result.model : null
   const usable = !!model && !!onUse && !active
   const classes = ['compare-card', `compare-card--${result.kind}`, active ? 'is-active' : '', usable ? 'is-usable' : '']
+
   const identical = isIdentical(result.metrics)
+  const reading = result.reading ?? null
+  const warning = cardWarning(reading)
   // without added noise the metrics compare each output with what was sent (maybe noisy itself): no score
   return (
-    <li className={classes.filter(Boolean).join(' ')} data-testid="compare-card" data-kind={result.kind} data-id={result.id} aria-current={active || undefined}>
+    <li
+      className={classes.filter(Boolean).join(' ')}
+      data-testid="compare-card"
+      data-kind={result.kind}
+      data-id={result.id}
+      data-changed={warning ? 'true' : undefined}
+      aria-current={active || undefined}
+    >
       <figure className="compare-card__figure">
         <div className="compare-card__frame">
           <img src={result.denoised} alt={`Output of ${result.method}, 28 by 28 pixels`} width={28} height={28} className="pixelated" />
@@ -72,6 +86,17 @@ export function CompareCard({ result, rank, active, onUse }: CompareCardProps) {
             <dd>{formatMs(result.ms)}</dd>
           </div>
         </dl>
+        {reading && (
+          <p className="compare-card__reading" data-testid="compare-reading">
+            <ReadsAs read={reading.denoised} />
+          </p>
+        )}
+        {warning && (
+          <p className="compare-card__warning" data-testid="compare-warning" data-why={reading?.why ?? undefined}>
+            <WarnIcon />
+            {warning}
+          </p>
+        )}
       </figure>
       {model && onUse && (
         // the model in use keeps its (inert) button, so the focus stays put after a click

@@ -1,6 +1,9 @@
 import { ErrorAlert } from '../../components/ErrorAlert'
+import { ReadsAs } from '../../components/ReadsAs'
+import { WarnIcon } from '../../components/WarnIcon'
 import { fmt, isIdentical } from '../../lib/format'
 import { drawPrompt } from '../../lib/nouns'
+import { changedSummary } from '../../lib/reading'
 import { CompareCard } from './CompareCard'
 import type { CompareController } from './useCompare'
 import { compareSummary, noised } from './words'
@@ -31,6 +34,9 @@ export function ComparePanel({ compare, hasInput, activeModel, onUseModel, stale
   const stale = !!answer && reason !== null
   const ranked = !!answer && noised(answer)
   const noisyMetrics = answer?.noise.metrics ?? null
+  // every method's reading has the same input and noisy reads: the first one's are the references'
+  const refReading = answer?.results.find((r) => r.reading)?.reading ?? null
+  const changed = answer ? changedSummary(answer.results.map((r) => r.reading), subject) : null
 
   return (
     <section className={`panel compare${open ? '' : ' compare--closed'}`} aria-labelledby="compare-title" aria-busy={open && busy} id="compare">
@@ -84,7 +90,14 @@ export function ComparePanel({ compare, hasInput, activeModel, onUseModel, stale
               <div className="compare__top">
                 <figure className="compare__ref">
                   <img src={answer.input} alt={`Your ${subject} as every method received it, 28 by 28 pixels`} width={28} height={28} className="pixelated" />
-                  <figcaption>Input</figcaption>
+                  <figcaption>
+                    Input
+                    {refReading && (
+                      <span className="compare__ref-metric">
+                        <ReadsAs read={refReading.input} />
+                      </span>
+                    )}
+                  </figcaption>
                 </figure>
                 <figure className="compare__ref">
                   <img src={answer.noisy} alt={`The noisy ${subject} every method was given, 28 by 28 pixels`} width={28} height={28} className="pixelated" />
@@ -93,11 +106,24 @@ export function ComparePanel({ compare, hasInput, activeModel, onUseModel, stale
                     <span className="compare__ref-metric" data-testid="compare-noisy-psnr">
                       {noisyMetrics && !isIdentical(noisyMetrics) ? `PSNR ${fmt(noisyMetrics.psnr, 1, ' dB')} · SSIM ${fmt(noisyMetrics.ssim, 3)}` : 'no noise added'}
                     </span>
+                    {refReading && (
+                      <span className="compare__ref-metric">
+                        <ReadsAs read={refReading.noisy} />
+                      </span>
+                    )}
                   </figcaption>
                 </figure>
-                <p className="muted compare__summary" data-testid="compare-summary">
-                  {compareSummary(answer, subject)}
-                </p>
+                <div className="compare__summary">
+                  <p className="muted" data-testid="compare-summary">
+                    {compareSummary(answer, subject)}
+                  </p>
+                  {changed && (
+                    <p className="compare__changed" data-testid="compare-changed">
+                      <WarnIcon />
+                      {changed}
+                    </p>
+                  )}
+                </div>
               </div>
               <ol className="compare__grid" aria-label={ranked ? 'Methods, best PSNR first' : 'Methods'}>
                 {answer.results.map((result, index) => (
