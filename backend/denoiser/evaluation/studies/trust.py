@@ -12,10 +12,16 @@ from denoiser.evaluation.readings import settings_of
 from denoiser.evaluation.studies.common import Context, Outcome
 from denoiser.evaluation.studies.page import save, table
 from denoiser.evaluation.studies.served import served_cards
+from denoiser.training.data import DATASET_NAMES
 
 CHANGED_LEVELS = (0.5, 0.7, 0.9)
 FOCUS = "gaussian:0.7"  # where denoised accuracy and the risk AUC are compared
-CURVE_LEVELS = (0.0, 0.3, 0.5, 0.7, 0.9)
+CURVE_LEVELS = (0.0, 0.3, 0.5, 0.7, 0.9)  # 0: the card's "none:0" setting
+
+
+def _setting(level: float) -> str:
+    """The card's key of gaussian noise at `level` (no noise at 0)."""
+    return f"gaussian:{level:g}" if level else "none:0"
 
 
 def entry(name: str, version: int, card: dict) -> dict:
@@ -28,7 +34,7 @@ def entry(name: str, version: int, card: dict) -> dict:
             "dataset": card.get("dataset"), "arch": card.get("arch"), "params": card.get("params"),
             "classifier": reading.get("classifier"), "images": focus.get("n"),
             "psnr": test.get("psnr"), "ssim": test.get("ssim"),
-            "changed": {f"{level:g}": per_setting.get(f"gaussian:{level:g}", {}).get("changed")
+            "changed": {f"{level:g}": per_setting.get(_setting(level), {}).get("changed")
                         for level in CURVE_LEVELS},
             "accuracy": focus.get("accuracy", {}), "risk_auc": focus.get("risk_auc")}
 
@@ -53,6 +59,14 @@ def _rows(entries: list[dict]) -> list[list]:
     return rows
 
 
+def inversions(entries: list[dict], level: str = "0.5") -> list[tuple[dict, dict]]:
+    """Pairs (a, b) where a has the higher PSNR at σ=0.5 yet changes more classes at σ=`level`: where ranking
+    by PSNR would mislead."""
+    return [(a, b) for a in entries for b in entries
+            if a["psnr"] is not None and b["psnr"] is not None and a["psnr"] > b["psnr"]
+            and (a["changed"][level] or 0.0) > (b["changed"][level] or 0.0)]
+
+
 def _plot(groups: dict[str, list[dict]], path):
     """Changed rate against gaussian σ, one line per model, one panel per dataset."""
     fig, axes = plt.subplots(1, len(groups), figsize=(5.2 * len(groups), 3.9), squeeze=False)
@@ -65,6 +79,7 @@ def _plot(groups: dict[str, list[dict]], path):
         axis.set_title(dataset, fontsize=10)
         axis.set_xlabel("gaussian noise σ")
         axis.set_ylabel("changed (% of test images read right when clean)")
+        axis.set_ylim(bottom=0)
         axis.grid(alpha=0.3)
         axis.legend(fontsize=7)
     fig.tight_layout()
@@ -81,7 +96,9 @@ def run(context: Context) -> Outcome:
         raise FileNotFoundError(f"no served model under {context.models_dir} has readings in its card "
                                 "(denoiser evaluate --model models/<name>/<v> --reading-only)")
     groups: dict[str, list[dict]] = {}
-    for item in sorted(read, key=lambda item: -(item["changed"]["0.7"] or 0.0)):
+    order = {name: index for index, name in enumerate(DATASET_NAMES)}
+    for item in sorted(read, key=lambda item: (order.get(item["dataset"], len(order)), item["dataset"],
+                                               -(item["changed"]["0.7"] or 0.0))):
         groups.setdefault(item["dataset"], []).append(item)
     body = ["Each served denoiser's test images are read by its dataset's reference classifier before and after "
             "denoising (`denoiser evaluate`, readings.py; the figures come from the model cards). **Changed**: "
@@ -100,10 +117,18 @@ def run(context: Context) -> Outcome:
                        "denoised accuracy σ=0.7", "risk AUC σ=0.7"], _rows(entries))
         best_psnr = max(entries, key=lambda item: item["psnr"] or 0.0)
         fewest = entries[-1]
-        body += ["", f"Fewest changes at σ=0.7: {fewest['label']} ({_percent(fewest['changed']['0.7'])}); the best "
-                 f"PSNR at σ=0.5, {best_psnr['label']}, ranks {len(entries) - entries.index(best_psnr)} of "
-                 f"{len(entries)} by fewest changes.", ""]
-        results["datasets"][dataset] = {"classifier": entries[0]["classifier"], "entries": entries}
+        body += ["", f"Fewest changes at σ=0.7: {_percent(fewest['changed']['0.7'])}, by {fewest['label']}, "
+                 + ("which also has the best PSNR at σ=0.5." if best_psnr is fewest else
+                    f"while the best PSNR at σ=0.5, {best_psnr['label']}, ranks "
+                    f"{len(entries) - entries.index(best_psnr)} of {len(entries)} by fewest changes.")]
+        misled = inversions(entries)
+        body += [f"Where PSNR misleads: {len(misled)} of {len(entries) * (len(entries) - 1) // 2} pairs of models are "
+                 "ranked the other way round by PSNR at σ=0.5 and by changed at σ=0.5"
+                 + (": " + "; ".join(f"{a['name']} {a['psnr']:.2f} dB but {_percent(a['changed']['0.5'])} changed, "
+                                     f"{b['name']} {b['psnr']:.2f} dB and {_percent(b['changed']['0.5'])}"
+                                     for a, b in misled) if misled else "") + ".", ""]
+        results["datasets"][dataset] = {"classifier": entries[0]["classifier"], "entries": entries,
+                                        "inversions": [[a["name"], b["name"]] for a, b in misled]}
     body += [context.link(_plot(groups, context.figure("changed")), "changed rate against noise level"), ""]
     if unread:
         body += [f"Served models without readings in their card (no classifier for their dataset yet, or not "
