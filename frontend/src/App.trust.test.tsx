@@ -114,7 +114,7 @@ describe('trust what comes out', () => {
     await waitFor(() => expect(mockApi.compare).toHaveBeenCalledTimes(1), slow)
     const calls = mockApi.denoise.mock.calls.length
 
-    await userEvent.click(screen.getByRole('checkbox', { name: 'Show where the model is unsure' }))
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Show the uncertainty map' }))
     await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(calls + 1), slow)
     const [, options] = mockApi.denoise.mock.calls[calls]
     expect(options).toMatchObject({ model: 'mnist', noise: 'gaussian', uncertainty: true })
@@ -126,7 +126,7 @@ describe('trust what comes out', () => {
     expect(mockApi.compare).toHaveBeenCalledTimes(1)
     expect(mockApi.compare.mock.calls[0][1]).not.toHaveProperty('uncertainty')
 
-    await userEvent.click(screen.getByRole('checkbox', { name: 'Show where the model is unsure' }))
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Show the uncertainty map' }))
     await waitFor(() => expect(mockApi.denoise.mock.calls.at(-1)?.[1]).toMatchObject({ uncertainty: false }), slow)
     await waitFor(() => expect(screen.queryByRole('img', { name: /Uncertainty map/ })).not.toBeInTheDocument(), slow)
     expect(window.location.search).not.toMatch(/uncertainty/)
@@ -138,7 +138,7 @@ describe('trust what comes out', () => {
     draw()
     await waitFor(() => expect(mockApi.denoise).toHaveBeenCalled(), slow)
     expect(mockApi.denoise.mock.calls[0][1]).toMatchObject({ seed: 2, level: 0.9, uncertainty: true })
-    expect(await screen.findByRole('checkbox', { name: 'Show where the model is unsure' }, slow)).toBeChecked()
+    expect(await screen.findByRole('checkbox', { name: 'Show the uncertainty map' }, slow)).toBeChecked()
   })
 
   it('marks the method that changed the digit in the Compare view', async () => {

@@ -88,7 +88,7 @@ export function ResultExtras({ answer, added, views, onViewsChange, uncertainty 
           <>
             <label className="check">
               <input type="checkbox" checked={uncertainty} onChange={(event) => onUncertaintyChange(event.target.checked)} aria-describedby="uncertainty-help" />
-              Show where the model is unsure
+              Show the uncertainty map
             </label>
             <span id="uncertainty-help" className="visually-hidden">
               Asks again: the model runs 8 more times on re-noised copies and the map is drawn over the denoised image.

@@ -103,7 +103,7 @@ describe('Results: the uncertainty map', () => {
   it('has a labelled switch that asks for the map', async () => {
     const onUncertaintyChange = vi.fn()
     show({ onUncertaintyChange })
-    const toggle = screen.getByRole('checkbox', { name: 'Show where the model is unsure' })
+    const toggle = screen.getByRole('checkbox', { name: 'Show the uncertainty map' })
     expect(toggle).not.toBeChecked()
     expect(toggle).toHaveAccessibleDescription(/the model runs 8 more times/)
     toggle.focus()
@@ -117,7 +117,7 @@ describe('Results: the uncertainty map', () => {
     expect(map).toHaveAttribute('src', png('map'))
     expect(map.closest('figure')).toBe(screen.getByRole('img', { name: 'Denoised image, 28 by 28 pixels' }).closest('figure'))
     expect(screen.getByTestId('uncertainty-legend')).toHaveTextContent('brighter = less sure (its spread over 8 re-noised passes; mean 0.017)')
-    expect(screen.getByRole('checkbox', { name: 'Show where the model is unsure' })).toBeChecked()
+    expect(screen.getByRole('checkbox', { name: 'Show the uncertainty map' })).toBeChecked()
     rerender(<Results answer={answer({ uncertainty })} busy={false} staleReason={null} error={null} modelSaw={null} subject="digit" uncertainty={false} />)
     expect(screen.queryByRole('img', { name: /Uncertainty map/ })).not.toBeInTheDocument()
     expect(screen.queryByTestId('uncertainty-legend')).not.toBeInTheDocument()
