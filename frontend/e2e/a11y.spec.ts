@@ -1,14 +1,4 @@
-import AxeBuilder from '@axe-core/playwright'
-import type { Page } from '@playwright/test'
-import { drawSeven, expect, expectResults, test } from './fixtures'
-
-/** axe-core over the whole page: no serious or critical violation. */
-async function expectAxeClean(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  const report = bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`)
-  expect(report, `axe violations (${label})`).toEqual([])
-}
+import { drawSeven, expect, expectAxeClean, expectResults, test } from './fixtures'
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`axe: no serious or critical violations (${scheme})`, async ({ page, consoleErrors }) => {
@@ -21,6 +11,9 @@ for (const scheme of ['light', 'dark'] as const) {
     await drawSeven(page)
     await expectResults(page)
     await page.getByRole('checkbox', { name: 'Wipe comparison' }).check()
+    // the uncertainty map over the denoised image (trust.spec.ts checks the readings and the warning)
+    await page.getByRole('checkbox', { name: 'Show the uncertainty map' }).check()
+    await expect(page.getByRole('img', { name: 'Uncertainty map: brighter is less sure' })).toBeVisible()
     await page.getByRole('button', { name: 'About SSIM' }).click()
     await page.waitForTimeout(400)
     await expectAxeClean(page, `${scheme}, with results`)

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright'
 import { test as base, expect, type Page } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
@@ -125,4 +126,12 @@ export async function tryGetModels(page: Page) {
   if (!(await execute.isVisible())) await models.getByRole('button', { name: 'Try it out' }).click()
   await execute.click()
   await expect(models.locator('.live-responses-table tbody .response-col_status').first()).toContainText('200')
+}
+
+/** axe-core over the whole page: no serious or critical violation (WCAG 2.1 A/AA and best practice). */
+export async function expectAxeClean(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  const report = bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`)
+  expect(report, `axe violations (${label})`).toEqual([])
 }
