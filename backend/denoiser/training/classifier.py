@@ -42,11 +42,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--width", type=int, default=16, help="channels of the first conv block")
     parser.add_argument("--shift", type=int, default=2, help="random translation in pixels while training")
+    parser.add_argument("--noise-max", type=float, default=0.0,
+                        help="also train on noisy copies: gaussian noise of sigma drawn from [0, NOISE_MAX] per image "
+                             "(a teacher for train --keep-class; the served readers see clean images: 0)")
     parser.add_argument("--val-fraction", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--limit", type=int, default=None, help="use only the first N training images")
     parser.add_argument("--output-dir", default="models")
     return parser.parse_args(argv)
+
+
+class RandomGaussianNoise(keras.layers.Layer):
+    """While training: gaussian noise of a sigma drawn per image from [0, maximum], clipped to [0, 1]."""
+
+    def __init__(self, maximum: float, seed: int, **kwargs):
+        super().__init__(**kwargs)
+        self.maximum = maximum
+        self.seeds = keras.random.SeedGenerator(seed)
+
+    def call(self, images, training=None):
+        if not training:
+            return images
+        sigma = keras.random.uniform((keras.ops.shape(images)[0], 1, 1, 1), 0.0, self.maximum, seed=self.seeds)
+        noise = keras.random.normal(keras.ops.shape(images), seed=self.seeds)
+        return keras.ops.clip(images + sigma * noise, 0.0, 1.0)
 
 
 def fit(args: argparse.Namespace, train_x: np.ndarray, train_y: np.ndarray, val_x: np.ndarray,
@@ -55,8 +74,10 @@ def fit(args: argparse.Namespace, train_x: np.ndarray, train_y: np.ndarray, val_
     make_deterministic(args.seed)
     model = classifier.build(classes, args.width)
     shift = args.shift / 28
-    trainer = keras.Sequential([keras.layers.RandomTranslation(shift, shift, fill_mode="constant", seed=args.seed),
-                                model]) if args.shift else model
+    layers = [keras.layers.RandomTranslation(shift, shift, fill_mode="constant", seed=args.seed)] if args.shift else []
+    if args.noise_max:
+        layers.append(RandomGaussianNoise(args.noise_max, args.seed))
+    trainer = keras.Sequential([*layers, model]) if layers else model
     trainer.compile(optimizer=keras.optimizers.Adam(args.learning_rate),
                     loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     stop = keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=args.patience,
