@@ -54,7 +54,10 @@ def test_models_loaded_once_and_kept_on_the_app(app, model_dir):
     registry = app.extensions["denoiser.registry"]
     assert registry.ready
     on_disk = sorted(p.name for p in model_dir.iterdir() if any(p.glob("*/saved_model.pb")))
-    assert sorted(registry.models) == on_disk
+    classifiers = [name for name in on_disk if name.endswith("-classifier")]
+    assert sorted(registry.models) == [name for name in on_disk if name not in classifiers]
+    # the classifiers are loaded beside the denoisers, one per dataset, never as one
+    assert sorted(f"{r.dataset}-classifier" for r in registry.readers.values()) == classifiers
     model = registry.get(None)
     assert model.name == "mnist"
     assert model.version == max(model.versions)
