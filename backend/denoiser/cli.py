@@ -22,6 +22,8 @@ COMMANDS = {
                          "train a dataset's reference classifier (what /denoise's reading uses)"),
     "evaluate": ("denoiser.evaluation.evaluate",
                  "score a model on the test split (clean, real and noisy inputs) and write its report"),
+    "candidates": ("denoiser.evaluation.candidates",
+                   "model versions side by side on the validation split: PSNR, SSIM, class changed"),
     "tune-baselines": ("denoiser.training.tune_baselines", "tune the classical baselines of /compare on validation"),
     "compare": ("denoiser.evaluation.compare",
                 "train the seed reports' architectures under one protocol and score them"),

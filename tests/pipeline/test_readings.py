@@ -173,3 +173,18 @@ def test_the_trust_study_ranks_models_from_their_cards(tmp_path):
     assert [entry["name"] for entry in entries] == ["mnist-dense", "mnist"]
     assert record["results"]["unread"] == ["fashion-mnist/1"]
     assert "[trust](trust.md)" in (output / "README.md").read_text()
+
+
+@needs_models
+def test_candidates_are_compared_on_validation_with_the_served_classifier(capsys, monkeypatch):
+    """`denoiser candidates`: how a new default is chosen without the test split; heavier noise changes more
+    digits."""
+    from denoiser.evaluation import candidates
+
+    monkeypatch.setattr(candidates.readings, "SETTINGS", (("gaussian", 0.5), ("gaussian", 0.9)))
+    results = candidates.main([str(DENOISER), "--data-dir", str(DATA_DIR)])
+    rows = results[str(DENOISER)]
+    assert 20 < rows["gaussian:0.5"]["psnr"] < 25 and rows["gaussian:0.5"]["ssim"] > 0.8
+    assert 0 <= rows["gaussian:0.5"]["changed"] < rows["gaussian:0.9"]["changed"] < 0.5
+    printed = capsys.readouterr().out
+    assert "1000 mnist validation images" in printed and f"| {DENOISER} | " in printed
