@@ -2,11 +2,12 @@
 
 The image the model received gets PASSES independent draws of extra gaussian noise (sigma EXTRA_SIGMA), each
 is denoised, and the map is the per-pixel standard deviation of the answers. Measured on MNIST's validation
-split with mnist/5 (docs/trust.md), this map follows the real per-pixel error better than the alternatives:
-correlation 0.71 / 0.68 / 0.66 at gaussian sigma 0.5 / 0.7 / 0.9, against 0.67 / 0.66 / 0.63 for eight one-pixel
-shifts and 0.61 / 0.60 / 0.59 for eight samples of the VAE's posterior (a different model than the one that
-denoised); the served denoisers have no dropout, so Monte Carlo dropout would need other models. Extra sigma
-0.2 and 0.3 correlate less (0.69 / 0.66 and 0.67 / 0.64 at 0.5 / 0.7). It needs any denoiser and no clean image.
+split with mnist/5 (`denoiser study uncertainty`, docs/studies/uncertainty.md), this map follows the real
+per-pixel error better than the alternatives: correlation 0.71 / 0.68 / 0.66 at gaussian sigma 0.5 / 0.7 / 0.9,
+against 0.67 / 0.66 / 0.63 for eight one-pixel shifts and 0.61 / 0.60 / 0.59 for eight samples of the VAE's
+posterior (a different model than the one that denoised); the served denoisers have no dropout, so Monte Carlo
+dropout would need other models. Extra sigma 0.2 and 0.3 correlate less (0.70 / 0.66 / 0.64 and
+0.67 / 0.63 / 0.62). It needs any denoiser and no clean image.
 """
 
 from __future__ import annotations

@@ -45,4 +45,6 @@ STUDIES = {study.name: study for study in (
     Study("pure-noise", "Pure noise through every model: what it hallucinates", "EE5179 (004), Q-2", "pure_noise"),
     Study("trust", "Which architectures hallucinate: does the class survive denoising?",
           "none (issue 33, trust what comes out)", "trust"),
+    Study("uncertainty", "Where is the model unsure, and how much class is left in the noise?",
+          "none (issue 33, trust what comes out)", "uncertainty"),
 )}
