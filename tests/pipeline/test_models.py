@@ -16,7 +16,7 @@ def test_architecture_shapes(arch, latent_dim):
     if autoencoder.decoder is not None:
         assert autoencoder.decoder(np.zeros((2, latent_dim), "float32")).shape == (2, 28, 28, 1)
     else:
-        assert arch == "unet"
+        assert arch in ("unet", "unet-class")
 
 
 def test_sparse_model_penalises_its_code():
@@ -41,3 +41,26 @@ def test_bad_arguments_are_value_errors():
         architectures.build("transformer")
     with pytest.raises(ValueError, match="latent_dim"):
         architectures.build("dense", latent_dim=0)
+
+
+def test_unet_class_fine_tuned_from_the_unet_starts_from_its_answers():
+    """--arch unet-class --init-from models/mnist/5: the class layers are new and start at zero, so the first step
+    answers exactly as the served U-Net; the trainer also outputs class probabilities."""
+    from pathlib import Path
+
+    import tensorflow as tf
+
+    from denoiser.models.reexport import load_served_weights
+
+    served = Path(__file__).resolve().parents[2] / "models" / "mnist" / "5"
+    if not (served / "saved_model.pb").is_file():
+        pytest.skip("needs the committed mnist/5")
+    extended = architectures.build("unet-class", latent_dim=128, width=16)
+    load_served_weights(extended, served)
+    images = np.random.default_rng(1).random((4, 28, 28, 1)).astype("float32") ** 4
+    expected = tf.saved_model.load(str(served)).signatures["denoise"](images=tf.constant(images))["denoised"].numpy()
+    got = np.clip(extended.denoiser(images).numpy(), 0, 1)
+    assert np.max(np.abs(got - expected)) < 1e-5
+    outputs = extended.training_model(images)
+    assert outputs["class_head"].shape == (4, 10)
+    assert np.allclose(outputs["class_head"].numpy().sum(axis=1), 1, atol=1e-5)

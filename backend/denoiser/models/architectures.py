@@ -14,7 +14,7 @@ from keras import layers
 from denoiser.models.base import INPUT_SHAPE, Autoencoder
 from denoiser.models.vae import build_vae
 
-ARCHITECTURES = ("unet", "dense", "conv", "conv-bn", "conv-deep", "conv-pool", "sparse", "vae")
+ARCHITECTURES = ("unet", "unet-class", "dense", "conv", "conv-bn", "conv-deep", "conv-pool", "sparse", "vae")
 DEFAULT_ARCH = "unet"
 
 
@@ -169,12 +169,45 @@ def build_unet(latent_dim: int = 128, width: int = 32) -> Autoencoder:
     return Autoencoder(denoiser, encoder, None)
 
 
+CLASS_LAYERS = ("class_head", "from_class")
+LEARNS_THE_CLASS = ("unet-class",)  # architectures whose training also needs the labels
+
+
+def build_unet_class(latent_dim: int = 128, width: int = 32, classes: int = 10) -> Autoencoder:
+    """The U-Net with a class head: its code also predicts the class (trained on the labels), and the class
+    probabilities are added into the decoder's 7x7 level, so the decoder draws from explicit evidence of which
+    digit it is. The class layers start at zero on top of a trained U-Net (`--init-from`): the first step
+    answers as the U-Net does. `denoise` and `encode` keep the U-Net's contract; `trainer` also outputs the
+    class probabilities, which the training loss compares with the labels."""
+    plain = build_unet(latent_dim, width)
+    model = plain.denoiser
+    images = model.input
+    latent = model.get_layer("latent").output
+    class_probabilities = layers.Dense(classes, activation="softmax", name="class_head")(latent)
+    y = model.get_layer("from_latent").output
+    y = layers.Add()([y, layers.Dense(7 * 7 * 2 * width, kernel_initializer="zeros", name="from_class")(
+        class_probabilities)])
+    y = layers.Reshape((7, 7, 2 * width))(y)
+    y = model.get_layer("up14")(y)
+    y = model.get_layer("dec14_b")(model.get_layer("dec14_a")(layers.Concatenate()([y, model.get_layer("enc14_b").output])))
+    y = model.get_layer("up28")(y)
+    y = model.get_layer("dec28_b")(model.get_layer("dec28_a")(layers.Concatenate()([y, model.get_layer("enc28_b").output])))
+    output = layers.Add(name="denoised")([images, model.get_layer("correction")(y)])
+    denoiser = keras.Model(images, output, name="unet_class")
+    trainer = keras.Model(images, {"denoised": output, "class_head": class_probabilities}, name="unet_class_trainer")
+    return Autoencoder(denoiser, plain.encoder, None, trainer=trainer,
+                       loss={"denoised": "mse", "class_head": "sparse_categorical_crossentropy"},
+                       fresh_layers=CLASS_LAYERS)
+
+
 def build(arch: str, latent_dim: int = 128, width: int = 32, beta: float = 1.0) -> Autoencoder:
     """Build the named architecture (see ARCHITECTURES) with a `latent_dim`-sized code (`beta`: VAE only)."""
     if latent_dim < 2:
         raise ValueError(f"latent_dim must be at least 2, got {latent_dim}")
     if arch == "unet":
         return build_unet(latent_dim, width)
+    if arch == "unet-class":
+        return build_unet_class(latent_dim, width)
     if arch == "vae":
         return build_vae(latent_dim, width, beta)
     builders = {"dense": build_dense, "conv": build_conv, "conv-bn": build_conv_bn, "conv-deep": build_conv_deep,

@@ -21,9 +21,11 @@ class Autoencoder:
     # What `fit` trains and its loss; the denoiser itself for deterministic models. A VAE trains a model
     # that samples its code and adds beta * KL (vae.py), and serves `denoiser` (decoder of the mean).
     trainer: keras.Model | None = None
-    loss: str = "mse"
+    loss: str | dict = "mse"
     # Extra signature: images -> {"latent", "log_variance"} for models with a posterior (the VAE).
     posterior: keras.Model | None = None
+    # Layers an extension adds to its base architecture (unet-class to unet): new when fine-tuning from the base.
+    fresh_layers: tuple[str, ...] = ()
 
     @property
     def training_model(self) -> keras.Model:

@@ -52,11 +52,13 @@ def load_weights(autoencoder: architectures.Autoencoder, directory: Path) -> Non
 
 def load_served_weights(autoencoder: architectures.Autoencoder, directory: Path) -> None:
     """Assign the weights of any exported SavedModel (old or current exporter) to a freshly built autoencoder of
-    the same architecture, matched by layer and weight name (fine-tuning starts from them)."""
+    the same architecture, matched by layer and weight name (fine-tuning starts from them). The layers an
+    extension adds (`fresh_layers`, unet-class on unet) keep their initial weights."""
     loaded = tf.saved_model.load(str(directory))
     variables = list(getattr(loaded, "_all_variables", None) or loaded.variables)  # current exporter, old one
     stored = {variable.name.removesuffix(":0"): variable for variable in variables}
-    tracked = _tracked_variables(autoencoder)
+    tracked = [variable for variable in _tracked_variables(autoencoder)
+               if not any(variable.path.startswith(f"{layer}/") for layer in autoencoder.fresh_layers)]
     missing = [variable.path for variable in tracked if variable.path not in stored]
     if missing:
         raise ValueError(f"{directory}: not the same architecture ({len(missing)} weights missing, e.g. "

@@ -26,27 +26,31 @@ def augment_settings(config: TrainConfig) -> AugmentSettings:
     return AugmentSettings(probability=config.augment_probability, max_shift=config.augment_shift)
 
 
-def training_dataset(images: np.ndarray, config: TrainConfig) -> tf.data.Dataset:
+def training_dataset(images: np.ndarray, config: TrainConfig, labels: np.ndarray | None = None) -> tf.data.Dataset:
     """An endless stream of (noisy, clean) batches; shuffle, augmentation and noise are fresh every epoch.
 
     Deterministic for a seed: the shuffle is seeded, and each batch draws its augmentation and noise
     from stateless ops seeded by (config.seed, batch number), whatever thread runs it. Use
-    `steps_per_epoch` batches per epoch.
+    `steps_per_epoch` batches per epoch. With `labels` (a model that also predicts the class), the targets are
+    {"denoised": clean, "class_head": label}.
     """
     clean = to_model_input(images)
     logits = tf.math.log(tf.constant(_noise_probabilities(config), dtype=tf.float32))[None, :]
     settings = augment_settings(config)
 
     def make_pair(step, batch):
+        if labels is not None:
+            batch, batch_labels = batch
         seed = tf.stack([tf.constant(config.seed, tf.int64), step])
         augment_seed, kind_seed, level_seed, noise_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 4))
         batch = augment(batch, augment_seed, settings)
         size = tf.shape(batch)[0]
         kinds = tf.random.stateless_categorical(tf.tile(logits, [size, 1]), 1, seed=kind_seed, dtype=tf.int32)[:, 0]
         levels = tf.random.stateless_uniform([size], seed=level_seed, minval=config.level_min, maxval=config.level_max)
-        return tf_add_noise(batch, kinds, levels, noise_seed), batch
+        noisy = tf_add_noise(batch, kinds, levels, noise_seed)
+        return (noisy, batch) if labels is None else (noisy, {"denoised": batch, "class_head": batch_labels})
 
-    return (tf.data.Dataset.from_tensor_slices(clean)
+    return (tf.data.Dataset.from_tensor_slices(clean if labels is None else (clean, labels))
             .shuffle(len(clean), seed=config.seed, reshuffle_each_iteration=True)
             .repeat()
             .batch(config.batch_size)

@@ -80,6 +80,8 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
                         help="add WEIGHT x KL(teacher(clean) || teacher(denoised)) to the loss (0: MSE only)")
     parser.add_argument("--teacher", default=None, metavar="CLASSIFIER_DIR",
                         help="with --keep-class: the frozen classifier's version directory")
+    parser.add_argument("--class-weight", type=float, default=defaults.class_weight,
+                        help="unet-class: weight of the class head's cross-entropy against the labels")
     parser.add_argument("--epochs", type=int, default=defaults.epochs)
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
     parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
@@ -100,7 +102,8 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
         batch_size=args.batch_size, learning_rate=args.learning_rate, patience=args.patience,
         val_fraction=args.val_fraction, seed=args.seed, limit=args.limit, name=args.name,
         output_dir=args.output_dir, distribute=args.distribute, data=args.data, preprocess=args.preprocess,
-        init_from=args.init_from, keep_class=args.keep_class, teacher=args.teacher)
+        init_from=args.init_from, keep_class=args.keep_class, teacher=args.teacher,
+        class_weight=args.class_weight)
     if config.name and not NAME_PATTERN.match(config.name):
         parser.error(f"--name {config.name!r}: use letters, digits, '.', '_' or '-' (at most 64)")
     if config.init_from:
@@ -129,7 +132,9 @@ def starting_point(config: TrainConfig) -> TrainConfig:
         raise SystemExit(f"--init-from {config.init_from}: not a model version directory (no metadata.json)")
     card = json.loads(card_path.read_text())
     trained = card.get("training", {}).get("config", {})
-    return dataclasses.replace(config, arch=card["arch"], latent_dim=card["latent_dim"],
+    # an extension of the card's architecture (unet-class of unet) is kept: its new layers start fresh
+    arch = config.arch if config.arch.startswith(f"{card['arch']}-") else card["arch"]
+    return dataclasses.replace(config, arch=arch, latent_dim=card["latent_dim"],
                                width=trained.get("width", config.width), beta=trained.get("beta", config.beta))
 
 
@@ -151,18 +156,23 @@ def make_deterministic(seed: int) -> None:
 
 
 def fit(config: TrainConfig, train_x: np.ndarray, val_x: np.ndarray,
-        builder: Callable[[], architectures.Autoencoder] | None = None) -> tuple[architectures.Autoencoder, dict]:
+        builder: Callable[[], architectures.Autoencoder] | None = None,
+        labels: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[architectures.Autoencoder, dict]:
     """Build and train the configured model; returns it (best weights) and its history.
 
     `builder` makes a model `architectures.build` cannot (the studies' dense nets of a chosen width or L1
     penalty); it runs right after seeding, like `architectures.build`, so its weights are as reproducible.
     The same config and data give the same weights, bit for bit, on the same machine and library versions.
+    `labels` (train, validation) feed a model that also predicts the class (unet-class).
     """
     make_deterministic(config.seed)
     strategy = make_strategy(config.distribute)
     replicas = strategy.num_replicas_in_sync
     per_step = dataclasses.replace(config, batch_size=config.batch_size * replicas)  # the global batch
-    train_ds = training_dataset(train_x, per_step)
+    with_labels = config.arch in architectures.LEARNS_THE_CLASS
+    if with_labels and labels is None:
+        raise SystemExit(f"denoiser train: --arch {config.arch} learns the class and needs labelled data")
+    train_ds = training_dataset(train_x, per_step, labels[0] if with_labels else None)
     val_noisy, val_clean = validation_arrays(val_x, config)
     steps = steps_per_epoch(len(train_x), per_step)
     schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps * config.epochs, alpha=0.02)
@@ -171,12 +181,18 @@ def fit(config: TrainConfig, train_x: np.ndarray, val_x: np.ndarray,
                                                               config.beta)
         trained = autoencoder.training_model
         loss = class_keeping_loss(config.teacher, config.keep_class) if config.keep_class else autoencoder.loss
-        trained.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss, metrics=["mae"])
+        if with_labels:
+            trained.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss,
+                            loss_weights={"denoised": 1.0, "class_head": config.class_weight},
+                            metrics={"denoised": ["mae"], "class_head": ["accuracy"]})
+        else:
+            trained.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss, metrics=["mae"])
+    val_target = {"denoised": val_clean, "class_head": labels[1]} if with_labels else val_clean
     if replicas > 1:
         print(f"MirroredStrategy: {replicas} replicas, global batch {per_step.batch_size}", flush=True)
     stop = keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True, verbose=1)
     history = trained.fit(
-        train_ds, validation_data=(val_noisy, val_clean), epochs=config.epochs, steps_per_epoch=steps,
+        train_ds, validation_data=(val_noisy, val_target), epochs=config.epochs, steps_per_epoch=steps,
         callbacks=[EpochTimer(), stop], shuffle=False, verbose=1 if sys.stdout.isatty() else 2)
     return autoencoder, {key: [float(v) for v in values] for key, values in history.history.items()}
 
@@ -231,9 +247,10 @@ def main(argv: list[str] | None = None, complete: Callable[[Path], None] | None 
     if config.limit:
         images, labels = images[:config.limit], labels[:config.limit]
     if loaded is not None and loaded.x_val is not None:
-        train_x, val_x = images, loaded.x_val
+        train_x, val_x, split_labels = images, loaded.x_val, None
     else:
-        train_x, _, val_x, _ = data.split_validation(images, labels, config.val_fraction, config.seed)
+        train_x, train_y, val_x, val_y = data.split_validation(images, labels, config.val_fraction, config.seed)
+        split_labels = (train_y, val_y)
     start = f"fine-tuning {config.init_from}" if config.init_from else "from scratch"
     print(f"{config.dataset_name} from {dataset.source}: {len(train_x)} train, {len(val_x)} validation images; "
           f"arch {config.arch}, latent {config.latent_dim}, {start}", flush=True)
@@ -245,7 +262,8 @@ def main(argv: list[str] | None = None, complete: Callable[[Path], None] | None 
                   f"{export.next_version(planned.output_dir, planned.model_name)} ({planned.arch})", flush=True)
         return None
     command = "denoiser train " + shlex.join(argv if argv is not None else sys.argv[1:])
-    directory = train_and_publish(config, dataset.source, class_names, loaded, train_x, val_x, complete, command)
+    directory = train_and_publish(config, dataset.source, class_names, loaded, train_x, val_x, complete, command,
+                                  split_labels)
     if vae is not None:
         print(f"training {vae.model_name}: a VAE of the same images", flush=True)
         train_and_publish(vae, dataset.source, class_names, loaded, train_x, val_x, complete, command)
@@ -260,10 +278,11 @@ def vae_config(config: TrainConfig) -> TrainConfig:
 
 def train_and_publish(config: TrainConfig, source: str, class_names: list[str], loaded: sources.Loaded | None,
                       train_x: np.ndarray, val_x: np.ndarray, complete: Callable[[Path], None] | None,
-                      command: str) -> Path:
+                      command: str, labels: tuple[np.ndarray, np.ndarray] | None = None) -> Path:
     """Fit, validate and publish one model (see `publish`); returns its version directory."""
     started = time.time()
-    autoencoder, history = fit(config, train_x, val_x, fine_tuned_builder(config) if config.init_from else None)
+    autoencoder, history = fit(config, train_x, val_x, fine_tuned_builder(config) if config.init_from else None,
+                               labels)
     seconds = time.time() - started
     best_epoch = int(np.argmin(history["val_loss"])) + 1
     metadata = {
