@@ -1,8 +1,10 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import App from './App'
-import { mockApi } from './test/apiMock'
+import { mockApi, serveModels } from './test/apiMock'
+import { denoiseAnswer, png } from './test/answers'
+import { draw } from './test/pad'
 import type { DenoiseResponse } from './api'
 
 /** "My image is already noisy": uploads and noisy examples are denoised as they are; drawings get noise. */
@@ -12,20 +14,10 @@ vi.mock('./api', async (importOriginal) => ({
   api: (await import('./test/apiMock')).mockApi,
 }))
 
-const png = (tag: string) => `data:image/png;base64,${btoa(tag)}`
-
+/** The answer to a drawing (noise added, scored) or to an image denoised as it is (no metrics). */
 function answer(noised: boolean): DenoiseResponse {
-  const images = { input: png('in'), noisy: png(noised ? 'noisy' : 'in'), denoised: png('den') }
-  const metrics = noised ? { noisy: { psnr: 9.4, ssim: 0.36, mse: 0.11 }, denoised: { psnr: 21.3, ssim: 0.89, mse: 0.007 } } : null
-  const result = { ...images, metrics, noise_estimate: 0.45, denoised_noise_estimate: 0.012, reading: null, uncertainty: null }
-  return {
-    model: { name: 'mnist', version: 1 },
-    noise: noised ? { type: 'gaussian', level: 0.5, seed: 1 } : { type: 'none', level: 0, seed: 1 },
-    results: [result],
-    ...result,
-    timings_ms: { total: 3 },
-    request_id: 'r',
-  }
+  const metrics = { noisy: { psnr: 9.4, ssim: 0.36, mse: 0.11 }, denoised: { psnr: 21.3, ssim: 0.89, mse: 0.007 } }
+  return denoiseAnswer({ noised, metrics: noised ? metrics : null, noise_estimate: 0.45, denoised_noise_estimate: 0.012 })
 }
 
 const fetchExample = vi.fn()
@@ -33,24 +25,16 @@ const fetchExample = vi.fn()
 beforeEach(() => {
   vi.clearAllMocks()
   window.history.replaceState(null, '', '/')
-  mockApi.ready.mockResolvedValue({ ready: true, status: 200, models: ['mnist'] })
-  mockApi.models.mockResolvedValue({ default: 'mnist', models: [{ name: 'mnist', version: 1, versions: [1], metadata: { dataset: 'mnist' } }] })
-  mockApi.examples.mockResolvedValue({ examples: [{ label: 7, class_name: '7', image: png('ex7') }] })
-  mockApi.latentMap.mockResolvedValue({ points: [[0, 0, 1]], class_names: ['0', '1'] })
+  serveModels({
+    models: [{ name: 'mnist', version: 1, versions: [1], metadata: { dataset: 'mnist' } }],
+    examples: [{ label: 7, class_name: '7', image: png('ex7') }],
+  })
   mockApi.denoise.mockImplementation(async (_blob: Blob, options: { noise: string }) => answer(options.noise !== 'none'))
-  mockApi.encode.mockResolvedValue({ model: { name: 'mnist', version: 1 }, latent_dim: 2, results: [], latent: [0, 0], projection: null, timings_ms: { total: 1 }, request_id: 'e' })
   fetchExample.mockImplementation(async () => new Response(new Blob(['jpeg'], { type: 'image/jpeg' })))
   vi.stubGlobal('fetch', fetchExample)
 })
 
 afterEach(() => vi.unstubAllGlobals())
-
-function draw() {
-  const pad = screen.getByRole('img', { name: 'Drawing pad' })
-  fireEvent.pointerDown(pad, { pointerId: 1, button: 0, clientX: 50, clientY: 50 })
-  fireEvent.pointerMove(pad, { pointerId: 1, clientX: 80, clientY: 120 })
-  fireEvent.pointerUp(pad, { pointerId: 1, clientX: 80, clientY: 120 })
-}
 
 async function upload() {
   const input = document.querySelector<HTMLInputElement>('input[type=file]')!

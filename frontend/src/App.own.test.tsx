@@ -1,9 +1,10 @@
-import { fireEvent, render, screen, within } from '@testing-library/react'
+import { render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import App from './App'
-import { mockApi } from './test/apiMock'
-import type { DenoiseResponse } from './api'
+import { mockApi, serveModels } from './test/apiMock'
+import { denoiseAnswer, encodeAnswer, png } from './test/answers'
+import { draw } from './test/pad'
 
 /** A model trained on your own images (`denoiser train --data`): its card's words, never "digit". */
 
@@ -12,37 +13,24 @@ vi.mock('./api', async (importOriginal) => ({
   api: (await import('./test/apiMock')).mockApi,
 }))
 
-const png = (tag: string) => `data:image/png;base64,${btoa(tag)}`
 const folders = ['Ankle boot', 'Bag', 'Coat']
+const mine = { name: 'mine', version: 1 }
 
-function answer(): DenoiseResponse {
-  const images = { input: png('in'), noisy: png('noisy'), denoised: png('den') }
-  const metrics = { noisy: { psnr: 9.4, ssim: 0.36, mse: 0.11 }, denoised: { psnr: 14.3, ssim: 0.6, mse: 0.04 } }
-  return {
-    model: { name: 'mine', version: 1 },
-    noise: { type: 'gaussian', level: 0.5, seed: 1 },
-    results: [{ ...images, metrics, reading: null, uncertainty: null }],
-    ...images,
-    metrics,
-    // a model of your own images: its dataset has no classifier
-    reading: null,
-    uncertainty: null,
-    timings_ms: { total: 3 },
-    request_id: 'r',
-  }
-}
+// a model of your own images: its dataset has no classifier, so no reading
+const answer = denoiseAnswer({
+  model: mine,
+  metrics: { noisy: { psnr: 9.4, ssim: 0.36, mse: 0.11 }, denoised: { psnr: 14.3, ssim: 0.6, mse: 0.04 } },
+  reading: null,
+})
 
 beforeEach(() => {
   vi.clearAllMocks()
   window.history.replaceState(null, '', '/')
-  mockApi.ready.mockResolvedValue({ ready: true, status: 200, models: ['mnist', 'mine'] })
-  mockApi.models.mockResolvedValue({
-    default: 'mnist',
+  serveModels({
     models: [
       { name: 'mnist', version: 5, versions: [5], metadata: { dataset: 'mnist', arch: 'unet' } },
       {
-        name: 'mine',
-        version: 1,
+        ...mine,
         versions: [1],
         metadata: {
           dataset: 'mine',
@@ -53,21 +41,12 @@ beforeEach(() => {
         },
       },
     ],
+    examples: (name) => (name === 'mine' ? [{ label: 1, class_name: 'Bag', image: png('bag') }] : [{ label: 7, class_name: '7', image: png('ex7') }]),
+    latentMap: { points: [[0, 0, 1], [1, 1, 2]], class_names: folders, method: 't-SNE' },
+    encode: encodeAnswer(mine),
   })
-  mockApi.examples.mockImplementation(async (name: string) => ({
-    examples: name === 'mine' ? [{ label: 1, class_name: 'Bag', image: png('bag') }] : [{ label: 7, class_name: '7', image: png('ex7') }],
-  }))
-  mockApi.latentMap.mockResolvedValue({ points: [[0, 0, 1], [1, 1, 2]], class_names: folders, method: 't-SNE' })
-  mockApi.denoise.mockResolvedValue(answer())
-  mockApi.encode.mockResolvedValue({ model: { name: 'mine', version: 1 }, latent_dim: 2, results: [], latent: [0, 0], projection: null, timings_ms: { total: 1 }, request_id: 'e' })
+  mockApi.denoise.mockResolvedValue(answer)
 })
-
-function draw() {
-  const pad = screen.getByRole('img', { name: 'Drawing pad' })
-  fireEvent.pointerDown(pad, { pointerId: 1, button: 0, clientX: 50, clientY: 50 })
-  fireEvent.pointerMove(pad, { pointerId: 1, clientX: 80, clientY: 120 })
-  fireEvent.pointerUp(pad, { pointerId: 1, clientX: 80, clientY: 120 })
-}
 
 describe('a model trained on your own images', () => {
   it('is in the model menu; picked, the page speaks of your images and lists your folders', async () => {

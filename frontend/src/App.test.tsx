@@ -2,41 +2,24 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import App from './App'
-import { mockApi } from './test/apiMock'
-import { ApiError, NetworkError, type DenoiseResponse, type EncodeResponse } from './api'
+import { mockApi, serveModels } from './test/apiMock'
+import { denoiseAnswer, encodeAnswer, png, type DenoiseAnswerOptions } from './test/answers'
+import { draw } from './test/pad'
+import { ApiError, NetworkError, type DenoiseResponse } from './api'
 
 vi.mock('./api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./api')>()),
   api: (await import('./test/apiMock')).mockApi,
 }))
 
-const png = (tag: string) => `data:image/png;base64,${btoa(tag)}`
-
-function denoiseAnswer(tag = 'a', overrides: Partial<DenoiseResponse> = {}): DenoiseResponse {
-  const metrics = { noisy: { psnr: 9.4, ssim: 0.36, mse: 0.11 }, denoised: { psnr: 21.3, ssim: 0.89, mse: 0.007 } }
-  const images = { input: png(`in-${tag}`), noisy: png(`noisy-${tag}`), denoised: png(`den-${tag}`) }
-  return {
-    model: { name: 'mnist', version: 1 },
-    noise: { type: 'gaussian', level: 0.5, seed: 1 },
-    results: [{ ...images, metrics, reading: null, uncertainty: null }],
-    ...images,
-    metrics,
-    reading: null,
-    uncertainty: null,
+/** The answer to each request; `tag` tells the images of one answer from another's (png('den-<tag>')). */
+function answer(tag = 'a', overrides: DenoiseAnswerOptions = {}): DenoiseResponse {
+  return denoiseAnswer({
+    tag,
+    metrics: { noisy: { psnr: 9.4, ssim: 0.36, mse: 0.11 }, denoised: { psnr: 21.3, ssim: 0.89, mse: 0.007 } },
     timings_ms: { decode: 0.4, preprocess: 0.3, model: 1.8, encode: 0.5, total: 3.2 },
-    request_id: 'r',
     ...overrides,
-  }
-}
-
-const encodeAnswer: EncodeResponse = {
-  model: { name: 'mnist', version: 1 },
-  latent_dim: 4,
-  results: [{ latent: [0.5, -1, 0, 2], projection: [0.1, 0.2] }],
-  latent: [0.5, -1, 0, 2],
-  projection: [0.1, 0.2],
-  timings_ms: { total: 1 },
-  request_id: 'e',
+  })
 }
 
 const classNames = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']
@@ -46,37 +29,27 @@ beforeEach(() => {
   window.history.replaceState(null, '', '/')
   delete document.documentElement.dataset.theme
   window.localStorage.clear()
-  mockApi.ready.mockResolvedValue({ ready: true, status: 200, models: ['mnist', 'fashion-mnist'] })
-  mockApi.models.mockResolvedValue({
-    default: 'mnist',
+  serveModels({
     models: [
       { name: 'mnist', version: 1, versions: [1], metadata: { arch: 'unet', params: 1000, latent_dim: 4 } },
       { name: 'fashion-mnist', version: 1, versions: [1], metadata: {} },
     ],
-  })
-  mockApi.examples.mockImplementation(async (name: string) => ({
-    examples: [
+    examples: (name) => [
       { label: 7, class_name: name === 'mnist' ? '7' : 'Sneaker', image: png('ex7') },
       { label: 3, class_name: name === 'mnist' ? '3' : 'Dress', image: png('ex3') },
     ],
-  }))
-  mockApi.latentMap.mockResolvedValue({
-    mean: [0, 0, 0, 0],
-    components: [[1, 0, 0, 0], [0, 1, 0, 0]],
-    explained_variance_ratio: [0.3, 0.2],
-    points: [[0, 0, 1], [1, 1, 7]],
-    class_names: classNames,
+    // a format 1 map: a PCA of the 4-value codes
+    latentMap: {
+      mean: [0, 0, 0, 0],
+      components: [[1, 0, 0, 0], [0, 1, 0, 0]],
+      explained_variance_ratio: [0.3, 0.2],
+      points: [[0, 0, 1], [1, 1, 7]],
+      class_names: classNames,
+    },
+    encode: encodeAnswer({ name: 'mnist', version: 1 }, { latent: [0.5, -1, 0, 2], projection: [0.1, 0.2] }),
   })
-  mockApi.denoise.mockResolvedValue(denoiseAnswer())
-  mockApi.encode.mockResolvedValue(encodeAnswer)
+  mockApi.denoise.mockResolvedValue(answer())
 })
-
-function draw() {
-  const pad = screen.getByRole('img', { name: 'Drawing pad' })
-  fireEvent.pointerDown(pad, { pointerId: 1, button: 0, clientX: 50, clientY: 50 })
-  fireEvent.pointerMove(pad, { pointerId: 1, clientX: 80, clientY: 120 })
-  fireEvent.pointerUp(pad, { pointerId: 1, clientX: 80, clientY: 120 })
-}
 
 async function renderApp() {
   render(<App />)
@@ -152,13 +125,13 @@ describe('App', () => {
     let resolveFirst: (value: DenoiseResponse) => void = () => {}
     mockApi.denoise
       .mockImplementationOnce(() => new Promise((resolve) => (resolveFirst = resolve)))
-      .mockResolvedValueOnce(denoiseAnswer('second'))
+      .mockResolvedValueOnce(answer('second'))
     await renderApp()
     draw()
     await waitFor(() => expect(mockApi.denoise).toHaveBeenCalledTimes(1))
     draw()
     await waitFor(() => expect(screen.getByRole('img', { name: /Denoised image/ })).toHaveAttribute('src', png('den-second')))
-    await act(async () => resolveFirst(denoiseAnswer('first')))
+    await act(async () => resolveFirst(answer('first')))
     expect(screen.getByRole('img', { name: /Denoised image/ })).toHaveAttribute('src', png('den-second'))
     // the superseded request was aborted
     expect((mockApi.denoise.mock.calls[0][2] as AbortSignal).aborted).toBe(true)
@@ -230,7 +203,7 @@ describe('App', () => {
   })
 
   it('shows that there are no metrics without noise', async () => {
-    mockApi.denoise.mockResolvedValue(denoiseAnswer('n', { metrics: null }))
+    mockApi.denoise.mockResolvedValue(answer('n', { metrics: null }))
     await renderApp()
     await userEvent.selectOptions(screen.getByLabelText(/Noise type/), 'none')
     draw()
@@ -336,12 +309,12 @@ describe('App', () => {
   })
 
   it('outlines the crop on the pad and says what the model saw', async () => {
-    const answer = denoiseAnswer('c')
-    const extra = {
-      crop: [28, 56, 140, 70] as [number, number, number, number],
-      preprocess: { mode: 'mnist', background_removed: true, lines_removed: 1, stroke_px_before: 1.2, stroke_px_after: 2.5 },
-    }
-    mockApi.denoise.mockResolvedValue({ ...answer, ...extra, results: [{ ...answer.results[0], ...extra }] })
+    mockApi.denoise.mockResolvedValue(
+      answer('c', {
+        crop: [28, 56, 140, 70],
+        preprocess: { mode: 'mnist', background_removed: true, lines_removed: 1, stroke_px_before: 1.2, stroke_px_after: 2.5 },
+      }),
+    )
     await renderApp()
     draw()
     expect(await screen.findByTestId('model-saw')).toHaveTextContent(
@@ -373,7 +346,7 @@ describe('App', () => {
   it('handles level 0 like no noise: no PSNR, never a 100 dB placeholder', async () => {
     await renderApp()
     fireEvent.change(screen.getByRole('slider', { name: 'Noise level' }), { target: { value: '0' } })
-    mockApi.denoise.mockResolvedValue(denoiseAnswer('z', { metrics: null }))
+    mockApi.denoise.mockResolvedValue(answer('z', { metrics: null }))
     draw()
     await waitFor(() => expect(mockApi.denoise.mock.lastCall?.[1]).toMatchObject({ noise: 'none' }))
     expect(await screen.findByText(/No noise added/)).toBeInTheDocument()

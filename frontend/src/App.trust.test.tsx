@@ -1,9 +1,11 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import App from './App'
-import { mockApi } from './test/apiMock'
-import type { CompareResponse, DenoiseOptions, DenoiseResponse, Reading } from './api'
+import { mockApi, serveModels } from './test/apiMock'
+import { denoiseAnswer, png } from './test/answers'
+import { draw } from './test/pad'
+import type { CompareResponse, DenoiseMetrics, DenoiseOptions, DenoiseResponse, Reading } from './api'
 
 /** "Trust what comes out": the reading and its warning, and the uncertainty map asked for through the app. */
 
@@ -11,8 +13,6 @@ vi.mock('./api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./api')>()),
   api: (await import('./test/apiMock')).mockApi,
 }))
-
-const png = (tag: string) => `data:image/png;base64,${btoa(tag)}`
 
 const changed: Reading = {
   classifier: { name: 'mnist-classifier', version: 1 },
@@ -24,37 +24,31 @@ const changed: Reading = {
   why: 'class',
 }
 
+const mnist5 = { name: 'mnist', version: 5 }
+const heavyNoise: DenoiseMetrics = { noisy: { psnr: 6.3, ssim: 0.28, mse: 0.23 }, denoised: { psnr: 16.7, ssim: 0.77, mse: 0.02 } }
+
+/** The answer to `options`: the digit changed, with the uncertainty map when it was asked for. */
 function answer(options: Partial<DenoiseOptions>): DenoiseResponse {
-  const images = { input: png('in'), noisy: png('noisy'), denoised: png('den') }
-  const metrics = { noisy: { psnr: 6.3, ssim: 0.28, mse: 0.23 }, denoised: { psnr: 16.7, ssim: 0.77, mse: 0.02 } }
   const uncertainty = options.uncertainty ? { map: png('map'), mean: 0.02, passes: 8, extra_sigma: 0.1 } : null
-  const result = { ...images, metrics, reading: changed, uncertainty }
-  return {
-    model: { name: 'mnist', version: 5 },
-    noise: { type: 'gaussian', level: 0.9, seed: options.seed ?? 1 },
-    results: [result],
-    ...result,
-    timings_ms: { total: 3 },
-    request_id: 'r',
-  }
+  return denoiseAnswer({ model: mnist5, level: 0.9, seed: options.seed ?? 1, metrics: heavyNoise, reading: changed, uncertainty })
 }
 
 const compareAnswer: CompareResponse = {
-  model: { name: 'mnist', version: 5 },
+  model: mnist5,
   dataset: 'mnist',
   input: png('in'),
   noisy: png('noisy'),
-  noise: { type: 'gaussian', level: 0.9, seed: 2, metrics: { psnr: 6.3, ssim: 0.28, mse: 0.23 } },
+  noise: { type: 'gaussian', level: 0.9, seed: 2, metrics: heavyNoise.noisy },
   results: [
     {
       id: 'mnist',
       method: 'unet (mnist/5)',
       kind: 'model',
-      model: { name: 'mnist', version: 5 },
+      model: mnist5,
       arch: 'unet',
       params: null,
       denoised: png('den'),
-      metrics: { psnr: 16.7, ssim: 0.77, mse: 0.02 },
+      metrics: heavyNoise.denoised,
       ms: 1.2,
       reading: changed,
       default: true,
@@ -67,12 +61,11 @@ const compareAnswer: CompareResponse = {
 beforeEach(() => {
   vi.clearAllMocks()
   window.history.replaceState(null, '', '/')
-  mockApi.ready.mockResolvedValue({ ready: true, status: 200, models: ['mnist'] })
-  mockApi.models.mockResolvedValue({ default: 'mnist', models: [{ name: 'mnist', version: 5, versions: [5], metadata: { dataset: 'mnist' } }] })
-  mockApi.examples.mockResolvedValue({ examples: [{ label: 4, class_name: '4', image: png('ex4') }] })
-  mockApi.latentMap.mockResolvedValue({ points: [[0, 0, 1]], class_names: ['0', '1'] })
+  serveModels({
+    models: [{ ...mnist5, versions: [5], metadata: { dataset: 'mnist' } }],
+    examples: [{ label: 4, class_name: '4', image: png('ex4') }],
+  })
   mockApi.denoise.mockImplementation(async (_blob: Blob, options: DenoiseOptions) => answer(options))
-  mockApi.encode.mockResolvedValue({ model: { name: 'mnist', version: 5 }, latent_dim: 2, results: [], latent: [0, 0], projection: null, timings_ms: { total: 1 }, request_id: 'e' })
   mockApi.compare.mockResolvedValue(compareAnswer)
 })
 
@@ -85,13 +78,6 @@ async function renderApp() {
 
 // the first answer goes through the pad's PNG, the request, image decoding: slow on a busy machine
 const slow = { timeout: 5000 }
-
-function draw() {
-  const pad = screen.getByRole('img', { name: 'Drawing pad' })
-  fireEvent.pointerDown(pad, { pointerId: 1, button: 0, clientX: 50, clientY: 50 })
-  fireEvent.pointerMove(pad, { pointerId: 1, clientX: 80, clientY: 120 })
-  fireEvent.pointerUp(pad, { pointerId: 1, clientX: 80, clientY: 120 })
-}
 
 describe('trust what comes out', () => {
   it('reads each image and warns when denoising changed the digit', async () => {

@@ -2,14 +2,13 @@ import { act, renderHook, render, screen, waitFor, within } from '@testing-libra
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError, NetworkError, type CompareResponse, type CompareResult, type Reading } from '../../api'
+import { png } from '../../test/answers'
 import { ComparePanel } from './ComparePanel'
 import { useCompare, type CompareSource } from './useCompare'
 import { compareSummary, formatMs } from './words'
 
 const mockApi = vi.hoisted(() => ({ compare: vi.fn() }))
 vi.mock('../../api', async (importOriginal) => ({ ...(await importOriginal<typeof import('../../api')>()), api: mockApi }))
-
-const png = (tag: string) => `data:image/png;base64,${btoa(tag)}`
 
 const model = (name: string, arch: string, psnr: number, isDefault = false): CompareResult => ({
   id: name,

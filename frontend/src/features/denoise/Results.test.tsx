@@ -1,30 +1,22 @@
 import { render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
-import type { DenoiseResponse, Read, Reading } from '../../api'
+import type { DenoiseResult, Read, Reading } from '../../api'
+import { denoiseAnswer, png } from '../../test/answers'
 import { Results } from './Results'
 
 /** The results' reading ("reads as 4, 97%" under each image), the warning, and the uncertainty map. */
 
-const png = (tag: string) => `data:image/png;base64,${btoa(tag)}`
 const read = (class_name: string, probability: number): Read => ({ label: Number(class_name), class_name, probability })
 
 function reading(input: Read, noisy: Read, denoised: Read, why: Reading['why'] = null): Reading {
   return { classifier: { name: 'mnist-classifier', version: 1 }, input, noisy, denoised, risk: 1 - denoised.probability, changed: why !== null, why }
 }
 
-function answer({ added = true, ...overrides }: Partial<DenoiseResponse> & { added?: boolean } = {}): DenoiseResponse {
-  const images = { input: png('in'), noisy: png(added ? 'noisy' : 'in'), denoised: png('den') }
-  const metrics = added ? { noisy: { psnr: 6.3, ssim: 0.28, mse: 0.23 }, denoised: { psnr: 16.7, ssim: 0.77, mse: 0.02 } } : null
-  const result = { ...images, metrics, reading: null, uncertainty: null, ...overrides }
-  return {
-    model: { name: 'mnist', version: 5 },
-    noise: added ? { type: 'gaussian', level: 0.9, seed: 2 } : { type: 'none', level: 0, seed: 2 },
-    results: [result],
-    ...result,
-    timings_ms: { total: 3 },
-    request_id: 'r',
-  }
+/** mnist v5's answer with heavy noise added (or, `added: false`, none); its reading and map as given. */
+function answer({ added = true, ...result }: Partial<DenoiseResult> & { added?: boolean } = {}) {
+  const metrics = { noisy: { psnr: 6.3, ssim: 0.28, mse: 0.23 }, denoised: { psnr: 16.7, ssim: 0.77, mse: 0.02 } }
+  return denoiseAnswer({ model: { name: 'mnist', version: 5 }, noised: added, level: 0.9, seed: 2, metrics: added ? metrics : null, ...result })
 }
 
 const changed = reading(read('4', 1), read('8', 0.65), read('9', 0.578), 'class')
