@@ -30,6 +30,11 @@ def test_bench_measures_all_paths_side_by_side(model_dir, tmp_path):
     for key in ("gunicorn_png", "gunicorn_json", "gunicorn_png_repeat"):
         assert 0 < results["server_cpu_ms"][key] < 2 * results[key]["mean"] + 30 / 20
     assert "server CPU per request" in printed
+    # what the reading (and the opt-in map) add to a request: measured, and the reading far from a model call's x3
+    trust = results["trust"]
+    assert trust["classifier"].startswith("mnist-classifier/") and trust["runtime"] == "tflite"
+    assert 0 < trust["reading_ms"] <= trust["reading_noised_ms"] < trust["uncertainty_ms"]
+    assert "reading (mnist-classifier/" in printed
     assert f"figure: {figure}" in printed and figure.read_bytes().startswith(b"\x89PNG")
 
 
