@@ -86,8 +86,23 @@ def classify_own_images(directory: Path) -> None:
         return
     print(f"training {classifier.name_for(card['dataset'])}: what your {len(card['class_names'])} classes read as",
           flush=True)
-    training.main(["--data", card["data"]["path"], "--name", card["dataset"], "--preprocess", card["preprocess"],
-                   "--output-dir", str(models)])
+    report_classifier(training.main(["--data", card["data"]["path"], "--name", card["dataset"],
+                                     "--preprocess", card["preprocess"], "--output-dir", str(models)]))
+
+
+def train_classifier(argv: list[str]) -> Path:
+    """`denoiser train-classifier`: train and publish; returns the new version directory."""
+    from denoiser.training import classifier as training
+
+    return training.main(argv)
+
+
+def report_classifier(directory: Path) -> None:
+    """A classifier's report on its test split (the training never reads it)."""
+    from denoiser.evaluation import evaluate
+
+    data_dir = json.loads((directory / "metadata.json").read_text())["training"]["config"].get("data_dir")
+    evaluate.main(["--model", str(directory), *(["--data-dir", data_dir] if data_dir else [])])
 
 
 def _find_benchmarks() -> None:
@@ -120,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         directory = train.main(rest, complete=complete_own_model)
         if directory is not None:
             classify_own_images(directory)
+        return 0
+    if command == "train-classifier":
+        report_classifier(train_classifier(rest))
         return 0
     if command == "bench":
         _find_benchmarks()

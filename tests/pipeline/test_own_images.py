@@ -78,6 +78,7 @@ def test_a_folder_with_class_subfolders_trains_and_is_served_with_its_classes(tm
     assert reading["classifier"] == {"name": "clothes-classifier", "version": 1}
     assert reading["input"]["class_name"] in card["class_names"]
     assert "training clothes-classifier" in result.stdout
+    assert (tmp_path / "models" / "clothes-classifier" / "1" / "report" / "report.md").is_file()
     as_trained = client.post("/denoise", data={"image": (png.open("rb"), "bag.png"), "model": "clothes"})
     assert as_trained.get_json()["results"][0]["preprocess"]["mode"] == "resize"  # the card's, by default
     encoded = client.post("/encode", data={"image": (png.open("rb"), "bag.png"), **form})

@@ -188,3 +188,18 @@ def test_candidates_are_compared_on_validation_with_the_served_classifier(capsys
     assert 0 <= rows["gaussian:0.5"]["changed"] < rows["gaussian:0.9"]["changed"] < 0.5
     printed = capsys.readouterr().out
     assert "1000 mnist validation images" in printed and f"| {DENOISER} | " in printed
+
+
+@needs_models
+def test_a_classifier_gets_its_own_report_from_the_test_split(tmp_path):
+    """`denoiser evaluate` on a reference classifier: accuracy on clean and noisy test images, per class, in its
+    card and report (the training never read the test split)."""
+    classifier = _copy(CLASSIFIER, tmp_path / "models" / "mnist-classifier" / "1")
+    report = evaluate.main(["--model", str(classifier), "--data-dir", str(DATA_DIR), "--limit", str(LIMIT)])
+    card = json.loads((classifier / "metadata.json").read_text())
+    settings = card["metrics"]["test"]["settings"]
+    assert settings["none:0"]["accuracy"] > 0.95 and settings["none:0"]["n"] == LIMIT
+    assert settings["gaussian:0.9"]["accuracy"] < settings["gaussian:0.3"]["accuracy"] <= 1
+    assert set(card["metrics"]["test"]["per_class"]) == set(card["class_names"])
+    text = report.read_text()
+    assert "reference classifier of mnist" in text and "| gaussian 0.7 |" in text

@@ -22,13 +22,13 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from denoiser.evaluation import figures, noisyinputs, readings, realinputs
+from denoiser.evaluation import classifier_report, figures, noisyinputs, readings, realinputs
 from denoiser.evaluation.latent_report import evaluate_latent
 from denoiser.evaluation.report import render_report
 from denoiser.imaging import encode_png, to_data_url, to_model_input
 from denoiser.imaging.metrics import image_metrics
 from denoiser.imaging.noise import NOISE_TYPES, parse_spec
-from denoiser.models import baselines
+from denoiser.models import baselines, classifier
 from denoiser.models.export import read_metadata, write_json
 from denoiser.models.scoring import in_batches, noisy_copy, signature_function
 from denoiser.training import data, sources
@@ -185,6 +185,8 @@ def main(argv: list[str] | None = None) -> Path:
     dataset = (data.load_dataset(args.dataset, args.data_dir) if args.dataset
                else sources.dataset_of(metadata, args.data_dir))
     images, labels = dataset.x_test[:args.limit], dataset.y_test[:args.limit]
+    if metadata.get("kind") == classifier.KIND:  # a reference classifier: its own report
+        return classifier_report.evaluate_classifier(model_dir, metadata, images, labels, args.seed)
     clean = to_model_input(images)
     loaded = tf.saved_model.load(str(model_dir))
     denoise = signature_function(loaded)

@@ -141,7 +141,8 @@ class LiteModel:
 
 def main(argv: list[str] | None = None) -> None:
     """denoiser lite [--missing] DIR [DIR ...]: write model.tflite for model version directories,
-    or for the highest version of every model under a models/ tree (`make models-lite` runs it)."""
+    or for the highest version of every model (denoisers and classifiers) under a models/ tree (`make
+    models-lite` runs it)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="denoiser lite", description=main.__doc__)
@@ -155,7 +156,8 @@ def main(argv: list[str] | None = None) -> None:
         else:
             from denoiser.models.store import discover
 
-            targets += [path / name / str(versions[-1]) for name, versions in discover(path).items()]
+            targets += [path / name / str(versions[-1]) for kind in ("denoiser", "classifier")
+                        for name, versions in discover(path, kind).items()]
     for target in targets:
         if args.missing and (target / TFLITE_NAME).is_file():
             continue
