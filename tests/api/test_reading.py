@@ -133,3 +133,20 @@ def test_compare_reads_every_method(client, app, example):
     for result in body["results"]:
         r = result["reading"]
         assert r["changed"] == (r["denoised"]["label"] != r["input"]["label"] or r["denoised"]["probability"] < 0.7)
+
+
+def test_a_broken_classifier_fast_path_still_reads(tmp_path, model_dir):
+    """A corrupt model.tflite beside the classifier costs only the fast path: the SavedModel reads instead."""
+    import shutil
+
+    from denoiser.serving import create_app
+
+    (tmp_path / "mnist").mkdir()
+    (tmp_path / "mnist" / "5").symlink_to(model_dir / "mnist" / "5")
+    name, version = "mnist-classifier", max(int(p.name) for p in (model_dir / "mnist-classifier").iterdir())
+    shutil.copytree(model_dir / name / str(version), tmp_path / name / "1")
+    (tmp_path / name / "1" / "model.tflite").write_bytes(b"not a flatbuffer")
+    app = create_app({"TESTING": True, "MODEL_DIR": tmp_path, "LOG_LEVEL": "WARNING"})
+    assert app.extensions["denoiser.registry"].reader_of("mnist").lite is None
+    body = denoise(app.test_client(), instances=[np.zeros((28, 28)).tolist()], noise="gaussian", seed=1)
+    assert body["reading"]["classifier"] == {"name": name, "version": 1}

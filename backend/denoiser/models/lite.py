@@ -37,6 +37,16 @@ def probe_batch(count: int = 4) -> np.ndarray:
     return (np.random.default_rng(0).random((count, 28, 28, 1), dtype=np.float32) ** 6).astype(np.float32)
 
 
+def largest_difference(lite: LiteModel, reference, pairs: list[tuple[str, dict]]) -> float:
+    """The largest |TFLite - reference| over (signature, inputs) pairs; `reference(signature, **inputs)` gives the
+    SavedModel's outputs by name. Below TOLERANCE, the fast path may serve the model."""
+    worst = 0.0
+    for signature, inputs in pairs:
+        expected, got = reference(signature, **inputs), lite.run(signature, **inputs)
+        worst = max([worst] + [float(np.max(np.abs(expected[key] - got[key]))) for key in expected])
+    return worst
+
+
 def convert(model_dir: Path) -> bytes:
     """The SavedModel's denoise/encode/decode signatures as one TFLite flatbuffer (float32, as exported), with
     a static batch of one: each signature re-traced with a batch of 1, saved to a scratch SavedModel, converted.

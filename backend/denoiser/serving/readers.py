@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from denoiser.models import reading
-from denoiser.models.lite import TOLERANCE, LiteModel, probe_batch
+from denoiser.models.lite import TOLERANCE, LiteModel, largest_difference, probe_batch
 from denoiser.models.store import discover
 
 log = logging.getLogger("denoiser.serving")
@@ -48,9 +48,14 @@ class Reader:
         return self._savedmodel(images)
 
     def _savedmodel(self, images: np.ndarray) -> np.ndarray:
+        return self._outputs("classify", images=images)["probabilities"]
+
+    def _outputs(self, signature: str, **inputs: np.ndarray) -> dict[str, np.ndarray]:
+        """The SavedModel's `classify` outputs by name (the contract, and the fast path's reference)."""
         import tensorflow as tf
 
-        return self.classify_fn(images=tf.constant(images, dtype=tf.float32))["probabilities"].numpy()
+        outputs = self.classify_fn(**{key: tf.constant(value, tf.float32) for key, value in inputs.items()})
+        return {key: value.numpy() for key, value in outputs.items()}
 
     def read(self, input_: np.ndarray, noisy: np.ndarray | None, denoised: np.ndarray,
              clean_reference: bool) -> list[dict]:
@@ -77,14 +82,16 @@ def load_reader(name: str, version: int, path: Path) -> Reader:
     loaded = tf.saved_model.load(str(path))
     reader = Reader(name, version, json.loads((path / "metadata.json").read_text()), loaded.signatures["classify"])
     reader.loaded = loaded  # keeps the variables alive
-    lite = LiteModel.load(path)
-    if lite is not None:
-        images = probe_batch()
-        worst = float(np.max(np.abs(lite.run("classify", images=images)["probabilities"] - reader._savedmodel(images))))
-        if worst < TOLERANCE:
-            reader.lite = lite
-        else:
-            log.warning("%s/%d: TFLite fast path refused: max |diff| %.3g", name, version, worst)
+    try:
+        lite = LiteModel.load(path)
+        worst = lite and largest_difference(lite, reader._outputs, [("classify", {"images": probe_batch()})])
+    except Exception as error:  # a broken or foreign file only costs the fast path, as for the denoisers
+        lite, worst = None, None
+        log.warning("%s/%d: TFLite fast path refused: %s", name, version, error)
+    if lite is not None and worst < TOLERANCE:
+        reader.lite = lite
+    elif lite is not None:
+        log.warning("%s/%d: TFLite fast path refused: max |diff| %.3g", name, version, worst)
     reader.probabilities(np.zeros((1, 28, 28, 1), np.float32))  # warm
     return reader
 

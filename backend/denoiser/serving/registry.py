@@ -17,7 +17,7 @@ import numpy as np
 
 from denoiser.latent import typicality
 from denoiser.latent.latent_map import LatentMap, Placement, read_payload
-from denoiser.models.lite import TOLERANCE, LiteModel, probe_batch
+from denoiser.models.lite import TOLERANCE, LiteModel, largest_difference, probe_batch
 from denoiser.models.store import NAME_PATTERN, discover  # noqa: F401 (NAME_PATTERN: part of this API)
 from denoiser.models.tuned_baselines import TunedBaselines
 from denoiser.serving.errors import ApiError
@@ -165,10 +165,7 @@ def enable_fast_path(model: ServedModel) -> None:
         pairs = [("denoise", {"images": images}), ("encode", {"images": images})]
         if model.can_decode:
             pairs.append(("decode", {"latent": latent}))
-        worst = 0.0
-        for signature, inputs in pairs:
-            expected, got = model._savedmodel(signature, **inputs), lite.run(signature, **inputs)
-            worst = max([worst] + [float(np.max(np.abs(expected[key] - got[key]))) for key in expected])
+        worst = largest_difference(lite, model._savedmodel, pairs)
     except Exception as error:  # a broken or foreign file only costs the fast path
         model.runtime = {"path": "savedmodel", "reason": f"model.tflite unusable: {error}"}
         log.warning("%s/%d: TFLite fast path refused: %s", model.name, model.version, error)
