@@ -70,10 +70,12 @@ def post_worker_init(worker):
     """Answers leave in one write, headers and body together, so that nginx can retry a request elsewhere when a
     replica dies mid-answer (denoiser.serving.gunicorn_writes; only on the gunicorn it was measured for).
 
-    Then the objects of the loaded app (TensorFlow, Keras and every model: about 530,000) move out of the
-    garbage collector's sight (`gc.freeze`): they live as long as the worker, and each full collection scanned
-    them all, a 190 ms pause that landed on whichever request triggered it (`make bench` showed it as 0.9 ms of
-    CPU per request on one row in every run once the reading made answers allocate more)."""
+    Then the objects of the loaded app (TensorFlow, Keras and every model) move out of the garbage collector's
+    sight (`gc.freeze`): they live as long as the worker, and each full collection scanned them all, a pause on
+    whichever request triggered it. `make bench` showed it as 0.9 ms more CPU per request on one metered row in
+    every run once the reading made answers allocate more (about 180 ms over the row's 200 requests), and
+    shows no such row with the freeze.
+    """
     import gc
 
     from denoiser.serving import gunicorn_writes
