@@ -39,7 +39,8 @@ def test_the_page_has_its_three_tables_and_figure(page):
     assert text.splitlines()[3].startswith("denoiser study uncertainty --data-dir")
     assert "| passes | correlation σ=0.5 | correlation σ=0.7 | correlation σ=0.9 | AUC σ=0.5 |" in text
     assert "| σ | wrong denoised class | AUC 1 - max p (single pass) | AUC 3 re-noised passes |" in text
-    assert "| σ | reader on noisy | noisy reader on noisy | denoiser + reader | changed |" in text
+    assert ("| σ | reader on noisy | plain noisy reader on noisy | deep noisy reader on noisy | denoiser + reader "
+            "| changed |") in text
     for method in ("re-noise σ=0.1", "re-noise σ=0.2", "re-noise σ=0.3", "one-pixel shifts", "VAE posterior"):
         assert f"| {method} | " in text
     (figure,) = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
@@ -50,13 +51,15 @@ def test_the_page_has_its_three_tables_and_figure(page):
 def test_the_numbers_are_sane_and_name_the_served_models(page):
     record = json.loads(page.with_suffix(".json").read_text())
     results = record["results"]
-    assert results["images"] == 48 and results["reader"]["train_images"] == 128
+    assert results["images"] == 48 and results["readers"]["train_images"] == 128
     assert results["models"]["denoiser"].startswith("mnist/") and results["models"]["vae"].startswith("mnist-vae/")
     for per in results["maps"].values():
         assert set(per) == {"0.5", "0.7", "0.9"}
         assert all(-1.0 <= entry["correlation"] <= 1.0 for entry in per.values())
     assert results["maps"]["re-noise σ=0.1"]["0.7"]["correlation"] > 0.3  # the spread follows the error
     for entry in results["yardstick"].values():
-        assert all(0.0 <= value <= 1.0 for value in entry.values())
+        assert all(0.0 <= entry[key] <= 1.0 for key in ("noisy", "noisy_reader", "denoised", "changed"))
+        assert set(entry["readers"]) == {"plain", "deep"}  # the yardstick is the better of two designs
+        assert entry["reader_changed"] == min(reader["changed"] for reader in entry["readers"].values())
         assert entry["denoised"] > entry["noisy"]  # the served denoiser helps the reader
     assert [claim["report"] for claim in record["claims"]] == ["issue 33"] * 3
