@@ -47,6 +47,22 @@ def largest_difference(lite: LiteModel, reference, pairs: list[tuple[str, dict]]
     return worst
 
 
+def verified(model_dir: Path, reference, pairs) -> tuple[LiteModel | None, float | None, str]:
+    """`model_dir`'s model.tflite when it agrees with the SavedModel within TOLERANCE, else None; and why (the
+    largest difference found, or None; why, in words). `pairs()` makes the (signature, inputs) probes, only once a file is
+    there. A broken or foreign file only costs the fast path."""
+    try:
+        lite = LiteModel.load(model_dir)
+        if lite is None:
+            return None, None, "no model.tflite"
+        worst = largest_difference(lite, reference, pairs())
+    except Exception as error:
+        return None, None, f"model.tflite unusable: {error}"
+    if worst >= TOLERANCE:
+        return None, worst, f"model.tflite differs from the SavedModel by {worst:.3g} (>= {TOLERANCE:g}) on the probe batch"
+    return lite, worst, f"max |diff| {worst:.3g}"
+
+
 def convert(model_dir: Path) -> bytes:
     """The SavedModel's denoise/encode/decode signatures as one TFLite flatbuffer (float32, as exported), with
     a static batch of one: each signature re-traced with a batch of 1, saved to a scratch SavedModel, converted.

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from denoiser.models import reading
-from denoiser.models.lite import TOLERANCE, LiteModel, largest_difference, probe_batch
+from denoiser.models.lite import LiteModel, probe_batch, verified
 from denoiser.models.store import discover
 
 log = logging.getLogger("denoiser.serving")
@@ -82,16 +82,9 @@ def load_reader(name: str, version: int, path: Path) -> Reader:
     loaded = tf.saved_model.load(str(path))
     reader = Reader(name, version, json.loads((path / "metadata.json").read_text()), loaded.signatures["classify"])
     reader.loaded = loaded  # keeps the variables alive
-    try:
-        lite = LiteModel.load(path)
-        worst = lite and largest_difference(lite, reader._outputs, [("classify", {"images": probe_batch()})])
-    except Exception as error:  # a broken or foreign file only costs the fast path, as for the denoisers
-        lite, worst = None, None
-        log.warning("%s/%d: TFLite fast path refused: %s", name, version, error)
-    if lite is not None and worst < TOLERANCE:
-        reader.lite = lite
-    elif lite is not None:
-        log.warning("%s/%d: TFLite fast path refused: max |diff| %.3g", name, version, worst)
+    reader.lite, _, why = verified(path, reader._outputs, lambda: [("classify", {"images": probe_batch()})])
+    if reader.lite is None and why != "no model.tflite":
+        log.warning("%s/%d: TFLite fast path refused: %s", name, version, why)
     reader.probabilities(np.zeros((1, 28, 28, 1), np.float32))  # warm
     return reader
 

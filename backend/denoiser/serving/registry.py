@@ -17,7 +17,7 @@ import numpy as np
 
 from denoiser.latent import typicality
 from denoiser.latent.latent_map import LatentMap, Placement, read_payload
-from denoiser.models.lite import TOLERANCE, LiteModel, largest_difference, probe_batch
+from denoiser.models.lite import LiteModel, probe_batch, verified
 from denoiser.models.store import NAME_PATTERN, discover  # noqa: F401 (NAME_PATTERN: part of this API)
 from denoiser.models.tuned_baselines import TunedBaselines
 from denoiser.serving.errors import ApiError
@@ -155,25 +155,18 @@ def _latent_map(path: Path) -> LatentMap | None:
 def enable_fast_path(model: ServedModel) -> None:
     """Serve `model` through its model.tflite when every signature agrees with the SavedModel on
     `probe_batch` within TOLERANCE; otherwise keep the SavedModel and log why."""
-    try:
-        lite = LiteModel.load(model.path)
-        if lite is None:
-            model.runtime = {"path": "savedmodel", "reason": "no model.tflite"}
-            return
+    def pairs():
         images = probe_batch()
-        latent = model._savedmodel("encode", images=images)["latent"]
-        pairs = [("denoise", {"images": images}), ("encode", {"images": images})]
+        found = [("denoise", {"images": images}), ("encode", {"images": images})]
         if model.can_decode:
-            pairs.append(("decode", {"latent": latent}))
-        worst = largest_difference(lite, model._savedmodel, pairs)
-    except Exception as error:  # a broken or foreign file only costs the fast path
-        model.runtime = {"path": "savedmodel", "reason": f"model.tflite unusable: {error}"}
-        log.warning("%s/%d: TFLite fast path refused: %s", model.name, model.version, error)
-        return
-    if worst >= TOLERANCE:
-        model.runtime = {"path": "savedmodel", "reason": f"model.tflite differs from the SavedModel by {worst:.2g}"}
-        log.warning("%s/%d: TFLite fast path refused: max |diff| %.3g >= %g on the probe batch",
-                    model.name, model.version, worst, TOLERANCE)
+            found.append(("decode", {"latent": model._savedmodel("encode", images=images)["latent"]}))
+        return found
+
+    lite, worst, why = verified(model.path, model._savedmodel, pairs)
+    if lite is None:
+        model.runtime = {"path": "savedmodel", "reason": why}
+        if why != "no model.tflite":
+            log.warning("%s/%d: TFLite fast path refused: %s", model.name, model.version, why)
         return
     model.lite = lite
     model.runtime = {"path": "tflite", "delegate": "XNNPACK", "threads": 1, "max_batch": LITE_MAX_BATCH,
