@@ -17,10 +17,10 @@ DATA_DIR = str(train.data.REPO_ROOT.parent / "shared" / "datasets")
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    """One short training run per architecture family used below (unet, conv, vae)."""
+    """One short training run per architecture family used below (unet, the class-guided unet, conv, vae)."""
     out = tmp_path_factory.mktemp("models")
     dirs = {}
-    for arch in ("unet", "conv", "vae"):
+    for arch in ("unet", "unet-class", "conv", "vae"):
         dirs[arch] = train.main(["--dataset", "mnist", "--data-dir", DATA_DIR, "--arch", arch, "--epochs", "1",
                                  "--limit", "300", "--width", "8", "--batch-size", "32",
                                  "--name", f"tiny-{arch}", "--output-dir", str(out)])
@@ -51,7 +51,7 @@ BARE_LOAD = textwrap.dedent("""
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("arch", ["unet", "conv", "vae"])
+@pytest.mark.parametrize("arch", ["unet", "unet-class", "conv", "vae"])
 def test_export_loads_with_bare_tensorflow_in_a_fresh_process(exported, arch):
     result = subprocess.run([sys.executable, "-c", BARE_LOAD, str(exported[arch])],
                             capture_output=True, text=True, timeout=180, cwd="/")
@@ -68,6 +68,13 @@ def test_export_loads_with_bare_tensorflow_in_a_fresh_process(exported, arch):
         assert shape == [5, 28, 28, 1] and 0.0 <= low <= high <= 1.0
     else:
         assert out["signatures"] == ["denoise", "encode", "serving_default"]
+
+
+@pytest.mark.slow
+def test_the_class_guided_unet_has_its_fast_path(exported):
+    """Its reader's pick (an equality against the maximum, not one_hot) converts to TFLite like the U-Net."""
+    assert (exported["unet-class"] / "model.tflite").is_file()
+    assert export.read_metadata(exported["unet-class"])["arch"] == "unet-class"
 
 
 @pytest.mark.slow

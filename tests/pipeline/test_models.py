@@ -44,8 +44,9 @@ def test_bad_arguments_are_value_errors():
 
 
 def test_unet_class_fine_tuned_from_the_unet_starts_from_its_answers():
-    """--arch unet-class --init-from models/mnist/5: the class layers are new and start at zero, so the first step
-    answers exactly as the served U-Net; the trainer also outputs class probabilities."""
+    """--arch unet-class --init-from models/mnist/5: the reader and the class layers are new, the class layers
+    start at zero, so the first step answers exactly as the served U-Net; the trainer takes the class to draw
+    and also outputs the reader's class probabilities."""
     from pathlib import Path
 
     import tensorflow as tf
@@ -61,6 +62,24 @@ def test_unet_class_fine_tuned_from_the_unet_starts_from_its_answers():
     expected = tf.saved_model.load(str(served)).signatures["denoise"](images=tf.constant(images))["denoised"].numpy()
     got = np.clip(extended.denoiser(images).numpy(), 0, 1)
     assert np.max(np.abs(got - expected)) < 1e-5
-    outputs = extended.training_model(images)
+    outputs = extended.training_model({"images": images, "class": np.eye(10, dtype="float32")[[1, 2, 3, 4]]})
     assert outputs["class_head"].shape == (4, 10)
     assert np.allclose(outputs["class_head"].numpy().sum(axis=1), 1, atol=1e-5)
+
+
+def test_unet_class_draws_the_class_its_reader_picks():
+    """The served denoiser answers as the trained decoder does when given the reader's most probable class,
+    and differently when given another one."""
+    guided = architectures.build("unet-class", latent_dim=16, width=8)
+    rng = np.random.default_rng(3)
+    for name in ("class_at_7", "class_at_14", "class_at_28"):  # class layers that matter
+        layer = guided.denoiser.get_layer(name)
+        layer.kernel.assign(rng.normal(0, 0.5, layer.kernel.shape).astype("float32"))
+    images = rng.random((5, 28, 28, 1)).astype("float32") ** 4
+    picked = guided.denoiser.get_layer("reader")(images).numpy().argmax(1)
+    served = guided.denoiser(images).numpy()
+    one_hot = np.eye(10, dtype="float32")
+    drawn = guided.training_model({"images": images, "class": one_hot[picked]})["denoised"].numpy()
+    assert np.allclose(served, drawn, atol=1e-5)
+    other = guided.training_model({"images": images, "class": one_hot[(picked + 1) % 10]})["denoised"].numpy()
+    assert np.abs(served - other).max(axis=(1, 2, 3)).min() > 1e-3

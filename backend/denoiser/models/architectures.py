@@ -12,6 +12,7 @@ import keras
 from keras import layers
 
 from denoiser.models.base import INPUT_SHAPE, Autoencoder
+from denoiser.models.unet import LEARNS_THE_CLASS, build_unet, build_unet_class  # noqa: F401 (training's)
 from denoiser.models.vae import build_vae
 
 ARCHITECTURES = ("unet", "unet-class", "dense", "conv", "conv-bn", "conv-deep", "conv-pool", "sparse", "vae")
@@ -135,69 +136,6 @@ def build_conv_pool(latent_dim: int = 128) -> Autoencoder:
         return layers.Conv2D(1, 3, padding="same")(y)
 
     return _bottleneck(images, latent, decode, "conv_pool")
-
-
-def _conv_block(x, filters: int, name: str):
-    x = layers.Conv2D(filters, 3, padding="same", activation="gelu", name=f"{name}_a")(x)
-    return layers.Conv2D(filters, 3, padding="same", activation="gelu", name=f"{name}_b")(x)
-
-
-def build_unet(latent_dim: int = 128, width: int = 32) -> Autoencoder:
-    """The default: a residual U-Net whose deepest level passes through a Dense D-dim code.
-
-    28x28 and 14x14 features reach the decoder through skip connections, the 7x7 level only
-    through the code, which `encode` returns. The network predicts a correction added to
-    the input, so a clean digit comes back nearly unchanged.
-    """
-    images = keras.Input(shape=INPUT_SHAPE, name="images")
-    skip28 = _conv_block(images, width, "enc28")
-    x = layers.Conv2D(2 * width, 3, strides=2, padding="same", activation="gelu", name="down14")(skip28)
-    skip14 = _conv_block(x, 2 * width, "enc14")
-    x = layers.Conv2D(4 * width, 3, strides=2, padding="same", activation="gelu", name="down7")(skip14)
-    x = layers.Conv2D(4 * width, 3, padding="same", activation="gelu", name="enc7")(x)
-    latent = layers.Dense(latent_dim, name="latent")(layers.Flatten()(x))
-    y = layers.Dense(7 * 7 * 2 * width, activation="gelu", name="from_latent")(latent)
-    y = layers.Reshape((7, 7, 2 * width))(y)
-    y = layers.Conv2DTranspose(2 * width, 3, strides=2, padding="same", activation="gelu", name="up14")(y)
-    y = _conv_block(layers.Concatenate()([y, skip14]), 2 * width, "dec14")
-    y = layers.Conv2DTranspose(width, 3, strides=2, padding="same", activation="gelu", name="up28")(y)
-    y = _conv_block(layers.Concatenate()([y, skip28]), width, "dec28")
-    correction = layers.Conv2D(1, 1, name="correction")(y)
-    output = layers.Add(name="denoised")([images, correction])
-    denoiser = keras.Model(images, output, name="unet")
-    encoder = keras.Model(images, latent, name="unet_encoder")
-    return Autoencoder(denoiser, encoder, None)
-
-
-CLASS_LAYERS = ("class_head", "from_class")
-LEARNS_THE_CLASS = ("unet-class",)  # architectures whose training also needs the labels
-
-
-def build_unet_class(latent_dim: int = 128, width: int = 32, classes: int = 10) -> Autoencoder:
-    """The U-Net with a class head: its code also predicts the class (trained on the labels), and the class
-    probabilities are added into the decoder's 7x7 level, so the decoder draws from explicit evidence of which
-    digit it is. The class layers start at zero on top of a trained U-Net (`--init-from`): the first step
-    answers as the U-Net does. `denoise` and `encode` keep the U-Net's contract; `trainer` also outputs the
-    class probabilities, which the training loss compares with the labels."""
-    plain = build_unet(latent_dim, width)
-    model = plain.denoiser
-    images = model.input
-    latent = model.get_layer("latent").output
-    class_probabilities = layers.Dense(classes, activation="softmax", name="class_head")(latent)
-    y = model.get_layer("from_latent").output
-    y = layers.Add()([y, layers.Dense(7 * 7 * 2 * width, kernel_initializer="zeros", name="from_class")(
-        class_probabilities)])
-    y = layers.Reshape((7, 7, 2 * width))(y)
-    y = model.get_layer("up14")(y)
-    y = model.get_layer("dec14_b")(model.get_layer("dec14_a")(layers.Concatenate()([y, model.get_layer("enc14_b").output])))
-    y = model.get_layer("up28")(y)
-    y = model.get_layer("dec28_b")(model.get_layer("dec28_a")(layers.Concatenate()([y, model.get_layer("enc28_b").output])))
-    output = layers.Add(name="denoised")([images, model.get_layer("correction")(y)])
-    denoiser = keras.Model(images, output, name="unet_class")
-    trainer = keras.Model(images, {"denoised": output, "class_head": class_probabilities}, name="unet_class_trainer")
-    return Autoencoder(denoiser, plain.encoder, None, trainer=trainer,
-                       loss={"denoised": "mse", "class_head": "sparse_categorical_crossentropy"},
-                       fresh_layers=CLASS_LAYERS)
 
 
 def build(arch: str, latent_dim: int = 128, width: int = 32, beta: float = 1.0) -> Autoencoder:

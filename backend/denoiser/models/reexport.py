@@ -57,8 +57,8 @@ def load_served_weights(autoencoder: architectures.Autoencoder, directory: Path)
     loaded = tf.saved_model.load(str(directory))
     variables = list(getattr(loaded, "_all_variables", None) or loaded.variables)  # current exporter, old one
     stored = {variable.name.removesuffix(":0"): variable for variable in variables}
-    tracked = [variable for variable in _tracked_variables(autoencoder)
-               if not any(variable.path.startswith(f"{layer}/") for layer in autoencoder.fresh_layers)]
+    fresh = tuple(f"{layer}/" for layer in autoencoder.fresh_layers) + ("seed_generator",)  # dropout's RNG state
+    tracked = [variable for variable in _tracked_variables(autoencoder) if not variable.path.startswith(fresh)]
     missing = [variable.path for variable in tracked if variable.path not in stored]
     if missing:
         raise ValueError(f"{directory}: not the same architecture ({len(missing)} weights missing, e.g. "

@@ -37,7 +37,7 @@ class TrainConfig:
     # Classifier-aware term (class_keeping.py): weight of KL(teacher(clean) || teacher(denoised)); 0 = MSE only.
     keep_class: float = 0.0
     teacher: str | None = None  # the frozen classifier's version directory (needed when keep_class > 0)
-    class_weight: float = 0.05  # unet-class: weight of the class head's cross-entropy against the labels
+    class_weight: float = 0.05  # unet-class: weight of its reader's cross-entropy against the labels
     epochs: int = 60
     batch_size: int = 64  # per replica: with --distribute mirrored the global batch is this x devices
     learning_rate: float = 2e-3

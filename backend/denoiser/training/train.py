@@ -81,7 +81,7 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
     parser.add_argument("--teacher", default=None, metavar="CLASSIFIER_DIR",
                         help="with --keep-class: the frozen classifier's version directory")
     parser.add_argument("--class-weight", type=float, default=defaults.class_weight,
-                        help="unet-class: weight of the class head's cross-entropy against the labels")
+                        help="unet-class: weight of its reader's cross-entropy against the labels")
     parser.add_argument("--epochs", type=int, default=defaults.epochs)
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
     parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
@@ -163,7 +163,7 @@ def fit(config: TrainConfig, train_x: np.ndarray, val_x: np.ndarray,
     `builder` makes a model `architectures.build` cannot (the studies' dense nets of a chosen width or L1
     penalty); it runs right after seeding, like `architectures.build`, so its weights are as reproducible.
     The same config and data give the same weights, bit for bit, on the same machine and library versions.
-    `labels` (train, validation) feed a model that also predicts the class (unet-class).
+    `labels` (train, validation) feed the class-guided U-Net (unet-class).
     """
     make_deterministic(config.seed)
     strategy = make_strategy(config.distribute)
@@ -187,12 +187,15 @@ def fit(config: TrainConfig, train_x: np.ndarray, val_x: np.ndarray,
                             metrics={"denoised": ["mae"], "class_head": ["accuracy"]})
         else:
             trained.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss, metrics=["mae"])
-    val_target = {"denoised": val_clean, "class_head": labels[1]} if with_labels else val_clean
+    val_inputs, val_target = val_noisy, val_clean
+    if with_labels:
+        val_inputs = {"images": val_noisy, "class": np.eye(10, dtype=np.float32)[labels[1]]}
+        val_target = {"denoised": val_clean, "class_head": labels[1]}
     if replicas > 1:
         print(f"MirroredStrategy: {replicas} replicas, global batch {per_step.batch_size}", flush=True)
     stop = keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True, verbose=1)
     history = trained.fit(
-        train_ds, validation_data=(val_noisy, val_target), epochs=config.epochs, steps_per_epoch=steps,
+        train_ds, validation_data=(val_inputs, val_target), epochs=config.epochs, steps_per_epoch=steps,
         callbacks=[EpochTimer(), stop], shuffle=False, verbose=1 if sys.stdout.isatty() else 2)
     return autoencoder, {key: [float(v) for v in values] for key, values in history.history.items()}
 
