@@ -60,18 +60,21 @@ def build_unet(latent_dim: int = 128, width: int = 32) -> Autoencoder:
     return Autoencoder(denoiser, encoder, None)
 
 
-def build_reader(width: int = READER_WIDTH, classes: int = 10) -> keras.Model:
+def build_reader(width: int = READER_WIDTH, classes: int = 10, dense: int = 256, shift: int = 0) -> keras.Model:
     """A classifier of noisy digits: three batch-normalised blocks of two 3x3 convolutions, then two dense
-    layers with dropout; images -> class probabilities."""
+    layers with dropout; images -> class probabilities. `shift` > 0 starts with random shifts of up to that
+    many pixels (active in training only): the uncertainty study's deep noisy reader."""
     images = keras.Input(shape=INPUT_SHAPE, name="images")
     x = images
+    if shift:
+        x = layers.RandomTranslation(shift / INPUT_SHAPE[0], shift / INPUT_SHAPE[1], fill_mode="constant")(x)
     for block, channels in enumerate((width, 2 * width, 4 * width)):
         for step in "ab":
             x = layers.Conv2D(channels, 3, padding="same", use_bias=False, name=f"reader_conv{block}{step}")(x)
             x = layers.Activation("relu")(layers.BatchNormalization(name=f"reader_norm{block}{step}")(x))
         x = layers.MaxPooling2D()(x)
     x = layers.Dropout(0.3)(layers.Flatten()(x))
-    x = layers.Dropout(0.3)(layers.Dense(256, activation="relu", name="reader_dense")(x))
+    x = layers.Dropout(0.3)(layers.Dense(dense, activation="relu", name="reader_dense")(x))
     return keras.Model(images, layers.Dense(classes, activation="softmax", name="reader_classes")(x), name="reader")
 
 

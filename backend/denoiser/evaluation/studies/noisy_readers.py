@@ -41,22 +41,10 @@ def _plain():
     return classifier.build(10, 32)
 
 
-def _deep(width: int = 32, dropout: float = 0.3, shift: int = 2):
-    import keras
+def _deep():
+    from denoiser.models.unet import build_reader
 
-    from denoiser.models.base import INPUT_SHAPE
-
-    layers = keras.layers
-    images = keras.Input(INPUT_SHAPE, name="images")
-    x = layers.RandomTranslation(shift / INPUT_SHAPE[0], shift / INPUT_SHAPE[1], fill_mode="constant")(images)
-    for channels in (width, 2 * width, 4 * width):
-        for _ in range(2):
-            x = layers.Conv2D(channels, 3, padding="same", use_bias=False)(x)
-            x = layers.Activation("relu")(layers.BatchNormalization()(x))
-        x = layers.MaxPooling2D()(x)
-    x = layers.Dropout(dropout)(layers.Flatten()(x))
-    x = layers.Dropout(dropout)(layers.Dense(128, activation="relu")(x))
-    return keras.Model(images, layers.Dense(10, activation="softmax")(x), name="deep_noisy_reader")
+    return build_reader(32, dense=128, shift=2)
 
 
 RECIPES = (
